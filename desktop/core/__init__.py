@@ -1,0 +1,1 @@
+"""The domain: models, workflow, deadlines, audit. Imports no Qt."""

@@ -1,0 +1,342 @@
+"""The domain model (DESIGN §2), bound to a deferred database through a proxy.
+
+Every record that can travel between offices carries a stable UUID, created/updated times, a
+version counter, the UUID of the unit where it was made, and a tombstone (``deleted_at``)
+instead of being deleted: consolidating many offices' ledgers depends on all of these.
+Local integer ids are used for joins; UUIDs are what crosses machines.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid as uuid_module
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from desktop.core import clock
+from desktop.core.i18n import N_
+
+database = DatabaseProxy()
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Record(BaseModel):
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+    version = IntegerField(default=1)
+    origin_unit = CharField(max_length=36, null=True)
+    deleted_at = DateTimeField(null=True)
+
+    @classmethod
+    def live(cls):
+        """Records that are not tombstoned."""
+        return cls.select().where(cls.deleted_at.is_null())
+
+
+class Role(str, enum.Enum):
+    CLERK = "clerk"
+    REVIEWER = "reviewer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.CLERK: N_("Clerk"),
+    Role.REVIEWER: N_("Reviewer"),
+    Role.LEADER: N_("Leader"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+class State(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RECTIFYING = "rectifying"
+    CLOSING = "closing_requested"
+    CLOSED = "closed"
+
+
+STATE_LABELS = {
+    State.DRAFT: N_("Draft"),
+    State.SUBMITTED: N_("Submitted"),
+    State.RECTIFYING: N_("In rectification"),
+    State.CLOSING: N_("Closing requested"),
+    State.CLOSED: N_("Closed"),
+}
+
+
+class Kind(str, enum.Enum):
+    IMMEDIATE = "immediate"  # 立行立改
+    DEADLINE = "deadline"  # 限期整改
+    ONGOING = "ongoing"  # 长期坚持
+
+
+KIND_LABELS = {
+    Kind.IMMEDIATE: N_("Fix at once"),
+    Kind.DEADLINE: N_("Fix by a date"),
+    Kind.ONGOING: N_("Ongoing"),
+}
+
+
+class Scope(str, enum.Enum):
+    ORG = "org"  # 组织问题
+    PERSONAL = "personal"  # 个人问题
+
+
+SCOPE_LABELS = {Scope.ORG: N_("Organisation"), Scope.PERSONAL: N_("Personal")}
+
+# 查摆方式: the usual ways a problem is found (seeds 000–004)
+SOURCES = (
+    N_("Self-inspection"),
+    N_("Forum"),
+    N_("Soliciting opinions"),
+    N_("Individual talk"),
+    N_("Visit"),
+    N_("Suggestion box"),
+    N_("Report"),
+    N_("Inspection feedback"),
+    N_("Supervision check"),
+    N_("Assigned by higher office"),
+)
+
+
+class Cycle(str, enum.Enum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself (schema version, audit head)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Unit(Record):
+    name = CharField(max_length=200)
+    short_name = CharField(max_length=100, default="")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    code = CharField(max_length=50, default="")
+    sort_order = IntegerField(default=0)
+
+
+class Person(Record):
+    name = CharField(max_length=100, index=True)
+    unit = ForeignKeyField(Unit, null=True, backref="people", on_delete="RESTRICT")
+    title = CharField(max_length=100, default="")  # 职务
+    phone = CharField(max_length=50, default="")
+
+
+class User(Record):
+    class Meta:
+        table_name = "account"  # "user" is reserved in PostgreSQL
+
+    username = CharField(max_length=64, unique=True)
+    display_name = CharField(max_length=100)
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    password_hash = CharField(max_length=255, default="")
+    roles = CharField(max_length=100, default="clerk")  # comma-separated Role values
+    active = BooleanField(default=True)
+
+    def role_set(self) -> set[Role]:
+        return {Role(r) for r in self.roles.split(",") if r}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_set()
+
+
+class Campaign(Record):
+    name = CharField(max_length=300)
+    doc_number = CharField(max_length=100, default="")  # 文号
+    issuer = CharField(max_length=200, default="")
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    start_date = DateField(null=True)
+    end_date = DateField(null=True)
+    description = TextField(default="")
+    cycle = CharField(max_length=10, default=Cycle.MONTH.value)  # reporting cycle
+    report_day = IntegerField(default=20)  # monthly ledger due by this day
+    default_workdays = IntegerField(default=7)  # 限时办结: 7 working days …
+    max_workdays = IntegerField(default=15)  # … at most 15
+    yellow_workdays = IntegerField(default=3)  # yellow light window
+
+
+class Phase(Record):
+    campaign = ForeignKeyField(Campaign, backref="phases", on_delete="RESTRICT")
+    name = CharField(max_length=100)
+    start_date = DateField(null=True)
+    end_date = DateField(null=True)
+    sort_order = IntegerField(default=0)
+
+
+class Milestone(Record):
+    campaign = ForeignKeyField(Campaign, backref="milestones", on_delete="RESTRICT")
+    phase = ForeignKeyField(Phase, null=True, on_delete="RESTRICT")
+    name = CharField(max_length=200)
+    due_date = DateField()
+    done_date = DateField(null=True)
+
+
+class CatalogNode(Record):
+    campaign = ForeignKeyField(Campaign, backref="catalog", on_delete="RESTRICT")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    label = CharField(max_length=20, default="")  # 一、 （一） 1. （1）
+    title = TextField()
+    sort_order = IntegerField(default=0)
+
+
+class Problem(Record):
+    campaign = ForeignKeyField(Campaign, backref="problems", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, backref="problems", on_delete="RESTRICT")
+    code = CharField(max_length=50, default="")  # 编号
+    scope = CharField(max_length=10, default=Scope.ORG.value)
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")  # for personal problems
+    catalog = ForeignKeyField(CatalogNode, null=True, on_delete="RESTRICT")
+    description = TextField()  # 问题表现
+    source = CharField(max_length=50, default="")  # 查摆方式
+    found_date = DateField(null=True)
+    root_cause = TextField(default="")  # 原因剖析
+    kind = CharField(max_length=10, default=Kind.DEADLINE.value)
+    target = TextField(default="")  # 整改目标
+    deadline = DateField(null=True)  # explicit 整改时限 of the problem
+    # the effective deadline: the explicit one, else the latest measure's (kept by the services
+    # so that lights can be filtered in SQL)
+    due_date = DateField(null=True, index=True)
+    state = CharField(max_length=20, default=State.DRAFT.value, index=True)
+    closed_at = DateTimeField(null=True)
+    note = TextField(default="")  # 备注
+
+
+class Measure(Record):
+    problem = ForeignKeyField(Problem, backref="measures", on_delete="RESTRICT")
+    sort_order = IntegerField(default=0)
+    text = TextField()
+    resp_leader = CharField(max_length=100, default="")
+    resp_unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    resp_person = CharField(max_length=100, default="")
+    deadline = DateField(null=True)
+    done_date = DateField(null=True)
+    result = TextField(default="")  # 完成情况
+
+
+class ProgressNote(Record):
+    problem = ForeignKeyField(Problem, backref="progress", on_delete="RESTRICT")
+    measure = ForeignKeyField(Measure, null=True, on_delete="RESTRICT")
+    date = DateField()
+    text = TextField()
+    author = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+
+class EvidenceFile(Record):
+    problem = ForeignKeyField(Problem, backref="evidence", on_delete="RESTRICT")
+    note = ForeignKeyField(ProgressNote, null=True, backref="evidence", on_delete="RESTRICT")
+    filename = CharField(max_length=255)
+    sha256 = CharField(max_length=64, index=True)
+    size = IntegerField()
+    added_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+
+class Transition(Record):
+    """One recorded step of the workflow: who, when, from, to, with what opinion."""
+
+    problem = ForeignKeyField(Problem, backref="transitions", on_delete="RESTRICT")
+    action = CharField(max_length=20)
+    from_state = CharField(max_length=20)
+    to_state = CharField(max_length=20)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_name = CharField(max_length=100)
+    at = DateTimeField(default=clock.now, index=True)
+    opinion = TextField(default="")
+    signature = CharField(max_length=64, default="")  # SHA-256 of the signed content
+
+
+class Referral(Record):
+    """问题线索移交: a case handed to the discipline inspection body; recorded, not tracked."""
+
+    problem = ForeignKeyField(Problem, backref="referrals", on_delete="RESTRICT")
+    date = DateField()
+    receiver = CharField(max_length=200)
+    summary = TextField(default="")
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+
+class Institution(Record):
+    """建章立制: a rule adopted because of the rectification."""
+
+    campaign = ForeignKeyField(Campaign, backref="institutions", on_delete="RESTRICT")
+    title = CharField(max_length=300)
+    doc_number = CharField(max_length=100, default="")
+    adopted_date = DateField(null=True)
+    description = TextField(default="")
+
+
+class InstitutionProblem(Record):
+    institution = ForeignKeyField(Institution, backref="links", on_delete="RESTRICT")
+    problem = ForeignKeyField(Problem, backref="institution_links", on_delete="RESTRICT")
+
+
+class HolidayOverride(Record):
+    """A day the admin says is a holiday or a working day; wins over the built-in calendar."""
+
+    day = DateField(unique=True)
+    is_workday = BooleanField()
+    name = CharField(max_length=100, default="")
+    source = CharField(max_length=20, default="manual")  # manual | notice
+
+
+class AuditEvent(BaseModel):
+    """One change, hash-chained to the one before it (tamper-evident log)."""
+
+    at = DateTimeField(default=clock.now)
+    user_uuid = CharField(max_length=36, default="")
+    user_name = CharField(max_length=100, default="")
+    action = CharField(max_length=30)
+    entity = CharField(max_length=40)
+    entity_uuid = CharField(max_length=36, index=True)
+    before = TextField(null=True)
+    after = TextField(null=True)
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64)
+
+
+RECORD_MODELS: tuple[type[Record], ...] = (
+    Unit,
+    Person,
+    User,
+    Campaign,
+    Phase,
+    Milestone,
+    CatalogNode,
+    Problem,
+    Measure,
+    ProgressNote,
+    EvidenceFile,
+    Transition,
+    Referral,
+    Institution,
+    InstitutionProblem,
+    HolidayOverride,
+)
+ALL_MODELS: tuple[type[BaseModel], ...] = (Meta, *RECORD_MODELS, AuditEvent)
+ENTITY_MODELS: dict[str, type[Record]] = {m._meta.table_name: m for m in RECORD_MODELS}

@@ -1,0 +1,1 @@
+"""Qt user interface. Calls the core through its services."""
