@@ -31,6 +31,7 @@ class Actor:
 
     uuid: str
     name: str
+    unit_uuid: str | None = None
 
     @classmethod
     def system(cls) -> Actor:

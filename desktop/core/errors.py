@@ -3,9 +3,30 @@ GUI can show it in the user's language (Chinese by default) and tests can check 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import N_, translate
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Several translatable labels shown as one parameter ("Reviewer or Leader")."""
+
+    items: tuple[str, ...]
+    every: bool = False  # "and" rather than "or"
+
+    def render(self, language: str | None) -> str:
+        joiner = translate(N_(" and ") if self.every else N_(" or "), language)
+        return joiner.join(translate(item, language) for item in self.items)
+
+
+def _render(key: str, value: Any, language: str | None) -> Any:
+    if isinstance(value, Labels):
+        return value.render(language)
+    if key.endswith("_label") and isinstance(value, str):
+        return translate(value, language)
+    return value
 
 
 class DomainError(Exception):
@@ -18,10 +39,7 @@ class DomainError(Exception):
 
     def message(self, language: str | None = None) -> str:
         text = translate(self.message_id, language)
-        params = {
-            k: (translate(v, language) if isinstance(v, str) and k.endswith("_label") else v)
-            for k, v in self.params.items()
-        }
+        params = {k: _render(k, v, language) for k, v in self.params.items()}
         return text.format(**params) if params else text
 
     def __str__(self) -> str:
