@@ -1,0 +1,52 @@
+"""A database made at the previous schema version upgrades in place, keeping its data."""
+
+from __future__ import annotations
+
+import pytest
+from peewee import SqliteDatabase
+
+from desktop.core import migrations
+from desktop.core.errors import DomainError
+from desktop.core.migrations import v001_initial as v1
+
+
+def make_v1_database(path):
+    handle = SqliteDatabase(str(path), pragmas={"foreign_keys": 1})
+    assert migrations.upgrade(handle, target=1) == 1
+    stamp = "2026-05-10 09:00:00"
+    common = {"created_at": stamp, "updated_at": stamp}
+    with handle.bind_ctx(v1.MODELS):
+        unit = v1.Unit.create(name="县民政局", **common)
+        campaign = v1.Campaign.create(name="专项整治", **common)
+        with_own = v1.Problem.create(campaign=campaign, unit=unit, description="自带时限",
+                                     deadline="2026-06-30", **common)
+        from_measures = v1.Problem.create(campaign=campaign, unit=unit, description="按措施",
+                                          **common)
+        v1.Measure.create(problem=from_measures, text="措施一", deadline="2026-06-10", **common)
+        v1.Measure.create(problem=from_measures, text="措施二", deadline="2026-07-15", **common)
+        v1.Measure.create(problem=from_measures, text="已删", deadline="2026-12-31",
+                          deleted_at=stamp, **common)
+        none = v1.Problem.create(campaign=campaign, unit=unit, description="无时限", **common)
+    return handle, (with_own.id, from_measures.id, none.id)
+
+
+def test_upgrade_from_version_1_backfills_due_dates(tmp_path):
+    handle, ids = make_v1_database(tmp_path / "old.db")
+    assert "due_date" not in [c.name for c in handle.get_columns("problem")]
+    assert migrations.upgrade(handle) == migrations.SCHEMA_VERSION
+    assert migrations.current_version(handle) == migrations.SCHEMA_VERSION
+    rows = dict(handle.execute_sql("SELECT id, due_date FROM problem").fetchall())
+    assert [rows[i] for i in ids] == ["2026-06-30", "2026-07-15", None]
+    assert "problem_due_date" in [i.name for i in handle.get_indexes("problem")]
+    # running it again changes nothing
+    assert migrations.upgrade(handle) == migrations.SCHEMA_VERSION
+
+
+def test_a_newer_database_is_refused_with_a_clear_message(tmp_path):
+    handle = SqliteDatabase(str(tmp_path / "new.db"))
+    migrations.upgrade(handle)
+    handle.execute_sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(DomainError) as caught:
+        migrations.upgrade(handle)
+    assert "更新版本" in caught.value.message("zh_CN")
+    assert "newer version" in caught.value.message("en")
