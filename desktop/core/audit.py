@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import chunked
-
 from desktop.core import clock
-from desktop.core.models import ENTITY_MODELS, AuditEvent, Meta, Record
+from desktop.core.models import ENTITY_MODELS, AuditEvent, Meta, Record, insert_rows
 
 GENESIS = "0" * 64
+EVENT_COLUMNS = ("id", "at", "user_uuid", "user_name", "action", "entity", "entity_uuid",
+                 "before", "after", "prev_hash", "hash")
 HEAD_KEY = "audit_head"
 
 
@@ -103,7 +103,7 @@ class AuditWriter:
         self.actor = actor
         self.buffer_size = buffer_size
         self.seq, self.head = read_head()
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[tuple] = []
 
     def add(
         self,
@@ -113,29 +113,37 @@ class AuditWriter:
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
         at: dt.datetime | None = None,
+        actor: Actor | None = None,
     ) -> None:
+        self.add_text(
+            action, entity, entity_uuid,
+            canonical(before) if before is not None else None,
+            canonical(after) if after is not None else None,
+            at, actor,
+        )
+
+    def add_text(
+        self,
+        action: str,
+        entity: str,
+        entity_uuid: str,
+        before_text: str | None,
+        after_text: str | None,
+        at: dt.datetime | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        """Append an event whose snapshots are already in canonical JSON (bulk writers keep
+        the last snapshot of a row and reuse it as the next event's "before")."""
+        actor = actor or self.actor
         self.seq += 1
         at_text = _normalise_at(at or clock.now())
-        before_text = canonical(before) if before is not None else None
-        after_text = canonical(after) if after is not None else None
         digest = event_hash(
-            self.seq, at_text, self.actor.uuid, self.actor.name, action, entity,
+            self.seq, at_text, actor.uuid, actor.name, action, entity,
             entity_uuid, before_text, after_text, self.head,
         )
         self._rows.append(
-            {
-                "id": self.seq,
-                "at": at_text,
-                "user_uuid": self.actor.uuid,
-                "user_name": self.actor.name,
-                "action": action,
-                "entity": entity,
-                "entity_uuid": entity_uuid,
-                "before": before_text,
-                "after": after_text,
-                "prev_hash": self.head,
-                "hash": digest,
-            }
+            (self.seq, at_text, actor.uuid, actor.name, action, entity, entity_uuid,
+             before_text, after_text, self.head, digest)
         )
         self.head = digest
         if len(self._rows) > self.buffer_size:
@@ -144,8 +152,7 @@ class AuditWriter:
     def flush(self) -> None:
         if not self._rows:
             return
-        for batch in chunked(self._rows, 500):
-            AuditEvent.insert_many(batch).execute()
+        insert_rows(AuditEvent, EVENT_COLUMNS, self._rows)
         self._rows.clear()
         _write_head(self.seq, self.head)
 
