@@ -39,7 +39,10 @@ class Actor:
 
 
 def plain(value: Any) -> Any:
-    if isinstance(value, (dt.datetime, dt.date)):
+    """A value as it is stored (and snapshotted): dates and times in ISO form."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
@@ -50,8 +53,12 @@ def snapshot(record: Record) -> dict[str, Any]:
     return {name: plain(data.get(name)) for name in record._meta.sorted_field_names}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The one JSON form used for snapshots and hashes (sorted keys, no spaces)."""
+    return _ENCODER.encode(obj)
 
 
 def event_hash(
@@ -66,9 +73,11 @@ def event_hash(
     after: str | None,
     prev_hash: str,
 ) -> str:
-    content = canonical(
-        [event_id, at, user_uuid, user_name, action, entity, entity_uuid, before, after, prev_hash]
-    )
+    """SHA-256 over the event's fields, each length-prefixed (so no two different events
+    share an input) and chained to the previous event's hash."""
+    parts = (str(event_id), at, user_uuid, user_name, action, entity, entity_uuid, before,
+             after, prev_hash)
+    content = "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
@@ -152,7 +161,7 @@ class AuditWriter:
     def flush(self) -> None:
         if not self._rows:
             return
-        insert_rows(AuditEvent, EVENT_COLUMNS, self._rows)
+        insert_rows(AuditEvent, EVENT_COLUMNS, self._rows, converted=True)
         self._rows.clear()
         _write_head(self.seq, self.head)
 

@@ -13,7 +13,8 @@ from desktop.core.models import HolidayOverride, Role, database
 from desktop.core.session import Session
 from desktop.core.workdays import WorkdayCalendar
 
-NOTICE_SOURCE = "notice"
+NOTICE_SOURCE = "notice"  # stored as "notice:2027": the year the notice is for, which a
+# 元旦 range starting on 31 December must not lend to the year before
 
 
 def load_calendar() -> WorkdayCalendar:
@@ -21,8 +22,9 @@ def load_calendar() -> WorkdayCalendar:
     confirmed: set[int] = set()
     for row in HolidayOverride.live().iterator():
         overrides[row.day] = row.is_workday
-        if row.source == NOTICE_SOURCE:
-            confirmed.add(row.day.year)
+        kind, _, year = row.source.partition(":")
+        if kind == NOTICE_SOURCE and year.isdigit():
+            confirmed.add(int(year))
     return WorkdayCalendar(overrides, confirmed_years=confirmed)
 
 
@@ -60,5 +62,5 @@ def import_notice(session: Session, text: str, year: int | None = None) -> int:
     days = notice_overrides(notice)
     with database.atomic():
         for day, (is_workday, name) in sorted(days.items()):
-            set_override(session, day, is_workday, name, source=NOTICE_SOURCE)
+            set_override(session, day, is_workday, name, source=f"{NOTICE_SOURCE}:{notice.year}")
     return len(days)

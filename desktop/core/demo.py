@@ -19,7 +19,7 @@ from typing import Any
 from peewee import fn
 
 from desktop.core import auth, clock
-from desktop.core.audit import Actor, AuditWriter, canonical, snapshot
+from desktop.core.audit import Actor, AuditWriter, canonical, plain
 from desktop.core.calendar import load_calendar
 from desktop.core.deadlines import effective_due
 from desktop.core.models import (
@@ -120,31 +120,37 @@ class DemoResult:
 
 
 class _Bulk:
-    """Rows and their audit events, written in multi-row inserts with explicit ids."""
+    """Rows and their audit events, written in bulk with explicit ids.
+
+    Rows are kept in their stored form (ISO dates, local ids) from the start: that is also
+    their audit snapshot, so each row is converted once and serialised once.
+    """
 
     def __init__(self, writer: AuditWriter) -> None:
         self.writer = writer
         self.rows: dict[type[Record], list[dict[str, Any]]] = {}
         self.next_id: dict[type[Record], int] = {}
-        self.field_names: dict[type[Record], list[str]] = {}
+        self.template: dict[type[Record], dict[str, Any]] = {}
         self.last_text: dict[str, str] = {}  # uuid → its latest canonical snapshot
+
+    def _prepare(self, model: type[Record]) -> None:
+        self.next_id[model] = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+        self.template[model] = {
+            f.name: (f.default if f.default is not None and not callable(f.default) else None)
+            for f in model._meta.sorted_fields
+        }
 
     def new(self, model: type[Record], actor: Actor, when: dt.datetime, **values: Any) -> dict:
         if model not in self.next_id:
-            self.next_id[model] = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
-            self.field_names[model] = model._meta.sorted_field_names
-        row = {name: None for name in self.field_names[model]}
-        for f in model._meta.sorted_fields:
-            if f.default is not None and not callable(f.default):
-                row[f.name] = f.default
-        row.update(
-            id=self.next_id[model], uuid=str(uuid_module.UUID(int=_rng().getrandbits(128))),
-            created_at=when, updated_at=when, version=1,
-        )
-        row.update(values)
+            self._prepare(model)
+        row = dict(self.template[model])
+        stamp = plain(when)
+        row.update(id=self.next_id[model], uuid=_demo_uuid(), created_at=stamp, updated_at=stamp,
+                   version=1)
+        row.update({k: plain(v) for k, v in values.items()})
         self.next_id[model] += 1
         self.rows.setdefault(model, []).append(row)
-        text = canonical(_plain(row))
+        text = canonical(row)
         if model is Problem:
             self.last_text[row["uuid"]] = text
         self.writer.add_text("create", model._meta.table_name, row["uuid"], None, text, when,
@@ -156,14 +162,15 @@ class _Bulk:
         **values: Any,
     ) -> None:
         before = self.last_text[row["uuid"]]
-        row.update(values, version=row["version"] + 1, updated_at=at)
-        after = self.last_text[row["uuid"]] = canonical(_plain(row))
+        row.update({k: plain(v) for k, v in values.items()})
+        row.update(version=row["version"] + 1, updated_at=plain(at))
+        after = self.last_text[row["uuid"]] = canonical(row)
         self.writer.add_text(action, model._meta.table_name, row["uuid"], before, after, at, actor)
 
     def flush(self) -> None:
         for model, rows in self.rows.items():
-            names = self.field_names[model]
-            insert_rows(model, names, ([r[n] for n in names] for r in rows))
+            names = list(self.template[model])
+            insert_rows(model, names, [[r[n] for n in names] for r in rows], converted=True)
         self.rows.clear()
         self.last_text.clear()
         self.writer.flush()
@@ -177,9 +184,10 @@ def _rng() -> random.Random:
     return _random
 
 
-def _plain(row: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v)
-            for k, v in row.items()}
+def _demo_uuid() -> str:
+    """Random-looking version-4 UUIDs drawn from the seeded generator, so that a demo is the
+    same on every run."""
+    return str(uuid_module.UUID(int=_rng().getrandbits(128), version=4))
 
 
 def _at(day: dt.date, rnd: random.Random) -> dt.datetime:
@@ -303,6 +311,23 @@ def build_demo(
                       {u: DEMO_PASSWORD for u in users})
 
 
+def _demo_state(rnd: random.Random, age: int, deadline: dt.date | None, today: dt.date) -> State:
+    """A state that fits the problem's dates: recent finds are still drafts or under review,
+    most problems past their deadline are closed, a few are overdue (red)."""
+    if age < 8:
+        weights = {State.DRAFT: 3, State.SUBMITTED: 3, State.RECTIFYING: 3, State.CLOSED: 1}
+    elif deadline is None:
+        weights = {State.DRAFT: 1, State.SUBMITTED: 1, State.RECTIFYING: 14, State.CLOSING: 1,
+                   State.CLOSED: 3}
+    elif deadline < today:
+        weights = {State.SUBMITTED: 1, State.RECTIFYING: 5, State.CLOSING: 4, State.CLOSED: 30}
+    else:
+        weights = {State.DRAFT: 2, State.SUBMITTED: 2, State.RECTIFYING: 20, State.CLOSING: 3,
+                   State.CLOSED: 6}
+    states, counts = zip(*weights.items())
+    return rnd.choices(states, counts)[0]
+
+
 def _demo_problem(bulk, rnd, cal, today, start, cid, unit, items, people, leaders, actors,
                   user_ids, n) -> str:
     clerk, reviewer, leader = actors["luru"], actors["shenhe"], actors["lingdao"]
@@ -315,21 +340,7 @@ def _demo_problem(bulk, rnd, cal, today, start, cid, unit, items, people, leader
         deadline = found + dt.timedelta(days=rnd.randint(20, 130))
     else:
         deadline = None
-    # the later a problem was found, the earlier in the workflow it tends to be
-    age = (today - found).days
-    s = rnd.random()
-    if age < 8 and s < 0.5:
-        state = State.DRAFT if s < 0.25 else State.SUBMITTED
-    elif s < 0.05:
-        state = State.DRAFT
-    elif s < 0.10:
-        state = State.SUBMITTED
-    elif s < 0.48:
-        state = State.RECTIFYING
-    elif s < 0.58:
-        state = State.CLOSING
-    else:
-        state = State.CLOSED
+    state = _demo_state(rnd, (today - found).days, deadline, today)
     item = rnd.choice(items)
     personal = rnd.random() < 0.1
     person = rnd.choice([p for p in people[:60] if p["unit"] == unit["id"]] or people)

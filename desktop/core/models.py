@@ -354,12 +354,18 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def insert_rows(model: type[BaseModel], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def insert_rows(
+    model: type[BaseModel],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    converted: bool = False,
+) -> None:
     """Bulk insert with one prepared statement and ``executemany``.
 
     peewee's multi-row ``insert_many`` spends most of its time generating SQL; at 100,000
     problems (a million audit events) that dominated. Values are stored the way peewee stores
-    them (ISO dates and times), so reading back through the models is unchanged.
+    them (ISO dates and times), so reading back through the models is unchanged;
+    ``converted`` says the caller already has them in that form.
     """
     db = database.obj
     left, right = db.quote  # the engine's identifier quotes, e.g. '""'
@@ -370,4 +376,6 @@ def insert_rows(model: type[BaseModel], names: Sequence[str], rows: Iterable[Seq
     columns = ", ".join(quoted(model._meta.fields[n].column_name) for n in names)
     marks = ", ".join([db.param] * len(names))
     sql = f"INSERT INTO {quoted(model._meta.table_name)} ({columns}) VALUES ({marks})"
-    db.cursor().executemany(sql, [tuple(_stored(v) for v in row) for row in rows])
+    if not converted:
+        rows = [tuple(_stored(v) for v in row) for row in rows]
+    db.cursor().executemany(sql, rows)
