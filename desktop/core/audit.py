@@ -197,7 +197,7 @@ def verify_chain(report: AuditReport) -> None:
     query = AuditEvent.select().order_by(AuditEvent.id).tuples()
     columns = [f.name for f in AuditEvent._meta.sorted_fields]
     for row in query.iterator():
-        ev = dict(zip(columns, row))
+        ev = dict(zip(columns, row, strict=True))
         expected_id += 1
         report.events += 1
         if ev["id"] != expected_id:

@@ -8,21 +8,24 @@ passes on a demo database like on any other. The texts are written in our own wo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 import random
 import uuid as uuid_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import fn
+from peewee import SqliteDatabase, fn
 
 from desktop.core import auth, clock
 from desktop.core.audit import Actor, AuditWriter, canonical, plain
 from desktop.core.calendar import load_calendar
 from desktop.core.deadlines import effective_due
 from desktop.core.models import (
+    ENTITY_MODELS,
     SOURCES,
     Campaign,
     CatalogNode,
@@ -43,6 +46,7 @@ from desktop.core.models import (
     database,
     insert_rows,
 )
+from desktop.core.workdays import WorkdayCalendar
 
 DEMO_PASSWORD = "rectify"
 
@@ -126,15 +130,21 @@ class _Bulk:
     their audit snapshot, so each row is converted once and serialised once.
     """
 
-    def __init__(self, writer: AuditWriter) -> None:
+    def __init__(self, writer: AuditWriter | _Recorder, rnd: random.Random,
+                 first_ids: dict[type[Record], int] | None = None) -> None:
         self.writer = writer
+        self.rnd = rnd
         self.rows: dict[type[Record], list[dict[str, Any]]] = {}
         self.next_id: dict[type[Record], int] = {}
         self.template: dict[type[Record], dict[str, Any]] = {}
         self.last_text: dict[str, str] = {}  # uuid → its latest canonical snapshot
+        for model, first in (first_ids or {}).items():
+            self._prepare(model, first)
 
-    def _prepare(self, model: type[Record]) -> None:
-        self.next_id[model] = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+    def _prepare(self, model: type[Record], first_id: int | None = None) -> None:
+        if first_id is None:
+            first_id = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+        self.next_id[model] = first_id
         self.template[model] = {
             f.name: (f.default if f.default is not None and not callable(f.default) else None)
             for f in model._meta.sorted_fields
@@ -145,7 +155,7 @@ class _Bulk:
             self._prepare(model)
         row = dict(self.template[model])
         stamp = plain(when)
-        row.update(id=self.next_id[model], uuid=_demo_uuid(), created_at=stamp, updated_at=stamp,
+        row.update(id=self.next_id[model], uuid=_demo_uuid(self.rnd), created_at=stamp, updated_at=stamp,
                    version=1)
         row.update({k: plain(v) for k, v in values.items()})
         self.next_id[model] += 1
@@ -167,27 +177,111 @@ class _Bulk:
         after = self.last_text[row["uuid"]] = canonical(row)
         self.writer.add_text(action, model._meta.table_name, row["uuid"], before, after, at, actor)
 
-    def flush(self) -> None:
+    def take_rows(self) -> list[tuple[type[Record], list[str], list[list[Any]]]]:
+        taken = []
         for model, rows in self.rows.items():
             names = list(self.template[model])
-            insert_rows(model, names, [[r[n] for n in names] for r in rows], converted=True)
+            taken.append((model, names, [[r[n] for n in names] for r in rows]))
         self.rows.clear()
         self.last_text.clear()
+        return taken
+
+    def flush(self) -> None:
+        for model, names, rows in self.take_rows():
+            insert_rows(model, names, rows, converted=True)
         self.writer.flush()
 
 
-_random: random.Random | None = None
+class _Recorder:
+    """Stands in for the audit writer in a worker process: keeps the events, in order, for
+    the main process to chain (the chain is sequential; building the rows is not)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def add_text(self, *event: Any) -> None:
+        self.events.append(event)
 
 
-def _rng() -> random.Random:
-    assert _random is not None
-    return _random
+@dataclass
+class _Context:
+    """What every chunk of problems needs; sent once to each worker."""
+
+    seed: int
+    today: dt.date
+    start: dt.date
+    campaign_id: int
+    units: list[dict]
+    items: list[dict]
+    people: list[dict]
+    leaders: dict[int, str]
+    actors: dict[str, Actor]
+    user_ids: dict[str, int]
+    first_ids: dict[str, int]  # table → first free id
+    overrides: dict[dt.date, bool]
+    confirmed_years: set[int]
 
 
-def _demo_uuid() -> str:
+CHUNK = 2000
+# id room reserved per problem in each chunk, so chunks can be built apart and in any order:
+# at most 4 measures, 5 workflow steps and 3 progress notes per problem
+ID_ROOM = {Problem: 1, Measure: 4, Transition: 5, ProgressNote: 3}
+PARALLEL_FROM = 10_000
+_context: _Context | None = None
+
+
+def _set_context(context: _Context) -> None:
+    global _context
+    _context = context
+
+
+def _build_chunk(k: int, count: int) -> tuple[list, list, dict[str, int]]:
+    """Problems k*CHUNK … k*CHUNK+count-1, from their own seeded generator."""
+    ctx = _context
+    assert ctx is not None
+    rnd = random.Random(f"{ctx.seed}:{k}")
+    first_ids = {
+        model: ctx.first_ids[model._meta.table_name] + k * CHUNK * room
+        for model, room in ID_ROOM.items()
+    }
+    recorder = _Recorder()
+    bulk = _Bulk(recorder, rnd, first_ids)
+    cal = WorkdayCalendar(ctx.overrides, confirmed_years=ctx.confirmed_years)
+    by_state: dict[str, int] = {}
+    for i in range(count):
+        n = k * CHUNK + i
+        unit = ctx.units[n % len(ctx.units)]
+        state = _demo_problem(bulk, rnd, cal, ctx.today, ctx.start, ctx.campaign_id, unit,
+                              ctx.items, ctx.people, ctx.leaders, ctx.actors, ctx.user_ids, n)
+        by_state[state] = by_state.get(state, 0) + 1
+    rows = [(model._meta.table_name, names, values) for model, names, values in bulk.take_rows()]
+    return rows, recorder.events, by_state
+
+
+def _build_chunk_args(args: tuple[int, int]) -> tuple[list, list, dict[str, int]]:
+    return _build_chunk(*args)
+
+
+@contextlib.contextmanager
+def _large_cache(megabytes: int = 512):
+    """Random UUID keys land all over their indexes; at a million audit events the indexes
+    outgrow SQLite's default page cache and every insert starts reading pages back."""
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        yield
+        return
+    previous = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size = -{megabytes * 1024}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {previous}")
+
+
+def _demo_uuid(rnd: random.Random) -> str:
     """Random-looking version-4 UUIDs drawn from the seeded generator, so that a demo is the
     same on every run."""
-    return str(uuid_module.UUID(int=_rng().getrandbits(128), version=4))
+    return str(uuid_module.UUID(int=rnd.getrandbits(128), version=4))
 
 
 def _at(day: dt.date, rnd: random.Random) -> dt.datetime:
@@ -207,19 +301,17 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Add a demo campaign to the open database; deterministic for a given seed and day."""
-    global _random
     rnd = random.Random(seed)
-    _random = rnd
     today = today or clock.today()
     cal = load_calendar()
     system = Actor.system()
     writer = AuditWriter(system, buffer_size=20000)
-    bulk = _Bulk(writer)
+    bulk = _Bulk(writer, rnd)
     start = today - dt.timedelta(days=180)
     end = today + dt.timedelta(days=75)
     t0 = _at(start - dt.timedelta(days=3), rnd)
 
-    with database.atomic():
+    with database.atomic(), _large_cache():
         top = bulk.new(Unit, system, t0, name="示范县民政局", short_name="县民政局", code="001")
         top_uuid = top["uuid"]
         names = SECTIONS + AFFILIATES + [f"{t}镇民政办" for t in TOWNS]
@@ -252,7 +344,7 @@ def build_demo(
     }
     actors: dict[str, Actor] = {}
     user_ids: dict[str, int] = {}
-    with database.atomic():
+    with database.atomic(), _large_cache():
         for username, (roles, display) in users.items():
             existing = User.get_or_none(User.username == username)
             if existing is None:
@@ -294,21 +386,46 @@ def build_demo(
                 items.append(bulk.new(CatalogNode, system, t0, campaign=cid, parent=a["id"],
                                       label=f"{j + 1}.", title=detail, sort_order=j,
                                       origin_unit=top_uuid))
-        by_state: dict[str, int] = {}
-        for n in range(problems):
-            unit = unit_rows[n % len(unit_rows)]
-            state = _demo_problem(bulk, rnd, cal, today, start, cid, unit, items, people,
-                                  leaders, actors, user_ids, n)
-            by_state[state] = by_state.get(state, 0) + 1
-            if n % 2000 == 1999:
-                bulk.flush()
-                if progress:
-                    progress(n + 1, problems)
         bulk.flush()
-    if progress:
-        progress(problems, problems)
+        context = _Context(
+            seed=seed, today=today, start=start, campaign_id=cid, units=unit_rows, items=items,
+            people=people, leaders=leaders, actors=actors, user_ids=user_ids,
+            first_ids={model._meta.table_name: (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+                       for model in ID_ROOM},
+            overrides=dict(cal.overrides), confirmed_years=set(cal.confirmed_years),
+        )
+        chunks = [(k, min(CHUNK, problems - k * CHUNK)) for k in range(-(-problems // CHUNK))]
+        by_state: dict[str, int] = {}
+        done = 0
+        for rows, events, counts in _run_chunks(context, chunks, problems >= PARALLEL_FROM):
+            for event in events:
+                writer.add_text(*event)
+            for table, names, values in rows:
+                insert_rows(ENTITY_MODELS[table], names, values, converted=True)
+            for state, count in counts.items():
+                by_state[state] = by_state.get(state, 0) + count
+            done += sum(counts.values())
+            if progress:
+                progress(done, problems)
+        writer.flush()
     return DemoResult(cid, problems, len(unit_rows) + 1, by_state,
                       {u: DEMO_PASSWORD for u in users})
+
+
+def _run_chunks(context: _Context, chunks: list[tuple[int, int]], parallel: bool):
+    """Build the chunks in order: in worker processes for big demos (the main process chains
+    the audit hashes and inserts meanwhile), in this process otherwise. The result is the
+    same either way, since each chunk has its own generator and id range."""
+    workers = min(4, os.cpu_count() or 1)
+    if parallel and workers > 1:
+        import multiprocessing
+
+        with multiprocessing.Pool(workers, initializer=_set_context, initargs=(context,)) as pool:
+            yield from pool.imap(_build_chunk_args, chunks)
+        return
+    _set_context(context)
+    for chunk in chunks:
+        yield _build_chunk(*chunk)
 
 
 def _demo_state(rnd: random.Random, age: int, deadline: dt.date | None, today: dt.date) -> State:
@@ -324,7 +441,7 @@ def _demo_state(rnd: random.Random, age: int, deadline: dt.date | None, today: d
     else:
         weights = {State.DRAFT: 2, State.SUBMITTED: 2, State.RECTIFYING: 20, State.CLOSING: 3,
                    State.CLOSED: 6}
-    states, counts = zip(*weights.items())
+    states, counts = zip(*weights.items(), strict=True)
     return rnd.choices(states, counts)[0]
 
 

@@ -24,7 +24,7 @@ SCHEMA_VERSION = STEPS[-1][0]
 def current_version(db: Database) -> int:
     if "meta" not in db.get_tables():
         return 0
-    cursor = db.execute_sql("SELECT value FROM meta WHERE key = %s" % db.param, (SCHEMA_KEY,))
+    cursor = db.execute_sql(f"SELECT value FROM meta WHERE key = {db.param}", (SCHEMA_KEY,))
     row = cursor.fetchone()
     return int(row[0]) if row else 0
 
