@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import clock
-from desktop.core.models import ENTITY_MODELS, AuditEvent, Meta, Record, insert_rows
+from desktop.core.models import (
+    ENTITY_MODELS,
+    AuditEvent,
+    Meta,
+    Record,
+    insert_rows,
+    stored_value,
+)
 
 GENESIS = "0" * 64
 EVENT_COLUMNS = ("id", "at", "user_uuid", "user_name", "action", "entity", "entity_uuid",
@@ -38,19 +45,10 @@ class Actor:
         return cls(uuid="", name="system")
 
 
-def plain(value: Any) -> Any:
-    """A value as it is stored (and snapshotted): dates and times in ISO form."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def snapshot(record: Record) -> dict[str, Any]:
     """The stored fields of a record, as JSON-ready values (foreign keys as local ids)."""
     data = record.__data__
-    return {name: plain(data.get(name)) for name in record._meta.sorted_field_names}
+    return {name: stored_value(data.get(name)) for name in record._meta.sorted_field_names}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -21,7 +21,7 @@ from typing import Any
 from peewee import SqliteDatabase, fn
 
 from desktop.core import auth, clock
-from desktop.core.audit import Actor, AuditWriter, canonical, plain
+from desktop.core.audit import Actor, AuditWriter, canonical
 from desktop.core.calendar import load_calendar
 from desktop.core.deadlines import effective_due
 from desktop.core.models import (
@@ -45,6 +45,7 @@ from desktop.core.models import (
     User,
     database,
     insert_rows,
+    stored_value,
 )
 from desktop.core.workdays import WorkdayCalendar
 
@@ -154,10 +155,10 @@ class _Bulk:
         if model not in self.next_id:
             self._prepare(model)
         row = dict(self.template[model])
-        stamp = plain(when)
+        stamp = stored_value(when)
         row.update(id=self.next_id[model], uuid=_demo_uuid(self.rnd), created_at=stamp, updated_at=stamp,
                    version=1)
-        row.update({k: plain(v) for k, v in values.items()})
+        row.update({k: stored_value(v) for k, v in values.items()})
         self.next_id[model] += 1
         self.rows.setdefault(model, []).append(row)
         text = canonical(row)
@@ -172,8 +173,8 @@ class _Bulk:
         **values: Any,
     ) -> None:
         before = self.last_text[row["uuid"]]
-        row.update({k: plain(v) for k, v in values.items()})
-        row.update(version=row["version"] + 1, updated_at=plain(at))
+        row.update({k: stored_value(v) for k, v in values.items()})
+        row.update(version=row["version"] + 1, updated_at=stored_value(at))
         after = self.last_text[row["uuid"]] = canonical(row)
         self.writer.add_text(action, model._meta.table_name, row["uuid"], before, after, at, actor)
 
@@ -263,19 +264,27 @@ def _build_chunk_args(args: tuple[int, int]) -> tuple[list, list, dict[str, int]
 
 
 @contextlib.contextmanager
-def _large_cache(megabytes: int = 512):
-    """Random UUID keys land all over their indexes; at a million audit events the indexes
-    outgrow SQLite's default page cache and every insert starts reading pages back."""
+def _bulk_load(megabytes: int = 512):
+    """SQLite settings for writing a whole demo at once, restored afterwards.
+
+    In WAL mode every page is written twice (to the log, then to the file at checkpoint); a
+    rollback journal keeps only the old content of changed pages, and a bulk load into a
+    growing file is mostly new pages, so the data is written once. Both are crash-safe with
+    synchronous FULL. A larger page cache keeps the random-UUID indexes in memory.
+    """
     db = database.obj
-    if not isinstance(db, SqliteDatabase):
+    if not isinstance(db, SqliteDatabase) or db.in_transaction():
         yield
         return
-    previous = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    journal = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+    db.execute_sql("PRAGMA journal_mode = DELETE")
     db.execute_sql(f"PRAGMA cache_size = -{megabytes * 1024}")
     try:
         yield
     finally:
-        db.execute_sql(f"PRAGMA cache_size = {previous}")
+        db.execute_sql(f"PRAGMA cache_size = {cache}")
+        db.execute_sql(f"PRAGMA journal_mode = {journal}")
 
 
 def _demo_uuid(rnd: random.Random) -> str:
@@ -301,6 +310,17 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Add a demo campaign to the open database; deterministic for a given seed and day."""
+    with _bulk_load():
+        return _build_demo(problems, units, seed, today, progress)
+
+
+def _build_demo(
+    problems: int,
+    units: int,
+    seed: int,
+    today: dt.date | None,
+    progress: Callable[[int, int], None] | None,
+) -> DemoResult:
     rnd = random.Random(seed)
     today = today or clock.today()
     cal = load_calendar()
@@ -311,7 +331,7 @@ def build_demo(
     end = today + dt.timedelta(days=75)
     t0 = _at(start - dt.timedelta(days=3), rnd)
 
-    with database.atomic(), _large_cache():
+    with database.atomic():
         top = bulk.new(Unit, system, t0, name="示范县民政局", short_name="县民政局", code="001")
         top_uuid = top["uuid"]
         names = SECTIONS + AFFILIATES + [f"{t}镇民政办" for t in TOWNS]
@@ -344,7 +364,7 @@ def build_demo(
     }
     actors: dict[str, Actor] = {}
     user_ids: dict[str, int] = {}
-    with database.atomic(), _large_cache():
+    with database.atomic():
         for username, (roles, display) in users.items():
             existing = User.get_or_none(User.username == username)
             if existing is None:

@@ -346,7 +346,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (Meta, *RECORD_MODELS, AuditEvent)
 ENTITY_MODELS: dict[str, type[Record]] = {m._meta.table_name: m for m in RECORD_MODELS}
 
 
-def _stored(value: Any) -> Any:
+def stored_value(value: Any) -> Any:
+    """A value as the database stores it: dates and times in ISO form (peewee's own format,
+    so reading back through the models gives the same values)."""
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -377,5 +379,5 @@ def insert_rows(
     marks = ", ".join([db.param] * len(names))
     sql = f"INSERT INTO {quoted(model._meta.table_name)} ({columns}) VALUES ({marks})"
     if not converted:
-        rows = [tuple(_stored(v) for v in row) for row in rows]
+        rows = [tuple(stored_value(v) for v in row) for row in rows]
     db.cursor().executemany(sql, rows)

@@ -25,13 +25,13 @@ from desktop.core.models import (
     ROLE_LABELS,
     STATE_LABELS,
     Kind,
-    Measure,
     Problem,
     Role,
     State,
     Transition,
     database,
 )
+from desktop.core.problems import live_measures
 from desktop.core.session import Session
 
 ACTION_LABELS = {
@@ -123,16 +123,8 @@ def available_actions(session: Session, problem: Problem) -> list[str]:
     ]
 
 
-def _live_measures(problem: Problem) -> list[Measure]:
-    return list(
-        Measure.select()
-        .where((Measure.problem == problem) & Measure.deleted_at.is_null())
-        .order_by(Measure.sort_order, Measure.id)
-    )
-
-
 def _check_preconditions(problem: Problem, rule: Rule) -> None:
-    measures = _live_measures(problem)
+    measures = live_measures(problem.id)
     if rule.action in ("submit", "request_close", "close_at_once"):
         if not problem.description.strip():
             raise ValidationError(N_("The problem has no description (问题表现)."))
@@ -178,7 +170,7 @@ def signed_content_hash(problem: Problem, signer_uuid: str, at: str, opinion: st
     """What a signature covers: the problem and its measures as they are when signed."""
     content = {
         "problem": audit.snapshot(problem),
-        "measures": [audit.snapshot(m) for m in _live_measures(problem)],
+        "measures": [audit.snapshot(m) for m in live_measures(problem.id)],
         "signer": signer_uuid,
         "at": at,
         "opinion": opinion,
