@@ -40,7 +40,9 @@ class MainWindow(QMainWindow):
                       *(c["lights"][light.value] for light in lights)]
             for col, value in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(str(value)))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
         self.campaign_table = table
         self.setCentralWidget(central)

@@ -28,3 +28,23 @@ def test_first_run_fills_an_empty_database_and_the_window_shows_it(qtbot, tmp_pa
     finally:
         db.close()
         paths.set_data_dir(None)
+
+
+def test_campaign_name_is_not_cut_off(qtbot, tmp_path):
+    from desktop.core import db, paths
+
+    paths.set_data_dir(tmp_path)
+    try:
+        prepare_database(tmp_path / "w.db")
+        window = MainWindow(str(tmp_path / "w.db"))
+        qtbot.addWidget(window)
+        window.resize(1100, 640)
+        window.show()
+        qtbot.waitExposed(window)
+        table = window.campaign_table
+        name = table.item(0, 0).text()
+        needed = table.fontMetrics().horizontalAdvance(name)
+        assert table.columnWidth(0) > needed
+    finally:
+        db.close()
+        paths.set_data_dir(None)
