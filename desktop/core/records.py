@@ -67,7 +67,8 @@ def update(
         return False
     record.version = version + 1
     record.updated_at = clock.now()
-    data = {name: getattr(record, name) for name in (*changes, "version", "updated_at")}
+    # raw values (foreign keys as ids): reading the attribute would load each related row
+    data = {name: record.__data__.get(name) for name in (*changes, "version", "updated_at")}
     rows = model.update(**data).where((model.id == record.id) & (model.version == version)).execute()
     if rows != 1:
         fresh = model.get_by_id(record.id)
