@@ -29,6 +29,12 @@ def _render(key: str, value: Any, language: str | None) -> Any:
     return value
 
 
+def render(message_id: str, params: dict[str, Any], language: str | None = None) -> str:
+    """A message id with its parameters, in ``language`` (labels translated too)."""
+    text = translate(message_id, language)
+    return text.format(**{k: _render(k, v, language) for k, v in params.items()})
+
+
 class DomainError(Exception):
     """A rule of the domain was broken; the message says which, for a person to read."""
 
@@ -38,9 +44,7 @@ class DomainError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, language: str | None = None) -> str:
-        text = translate(self.message_id, language)
-        params = {k: _render(k, v, language) for k, v in self.params.items()}
-        return text.format(**params) if params else text
+        return render(self.message_id, self.params, language)
 
     def __str__(self) -> str:
         return self.message()

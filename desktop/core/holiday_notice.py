@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from desktop.core.errors import ValidationError
-from desktop.core.i18n import N_, translate
+from desktop.core.errors import ValidationError, render
+from desktop.core.i18n import N_
 from desktop.core.workdays import WorkdayCalendar
 
 WEEKDAY_LABELS = (
@@ -94,10 +94,7 @@ class NoticeProblem:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, language: str | None = None) -> str:
-        params = {
-            k: translate(v, language) if k.endswith("_label") else v for k, v in self.params.items()
-        }
-        return translate(self.message_id, language).format(line=self.line_no, **params)
+        return render(self.message_id, {"line": self.line_no, **self.params}, language)
 
     def __str__(self) -> str:
         return self.message()

@@ -33,6 +33,7 @@ from desktop.core.models import (
     database,
 )
 from desktop.core.session import Session
+from desktop.core.workdays import check_deadline_rule, default_deadline
 
 
 @dataclass
@@ -116,15 +117,8 @@ def _apply_deadline_rule(data: ProblemInput, campaign: Campaign) -> dt.date | No
         return data.deadline
     start = data.found_date or clock.today()
     cal = calendar.load_calendar()
-    deadline = data.deadline or cal.add_workdays(start, campaign.default_workdays)
-    used = cal.workdays_between(start, deadline)
-    if used > campaign.max_workdays:
-        raise ValidationError(
-            N_("A problem fixed at once (立行立改) must be done within {max} working days; "
-               "this deadline is {n} working days after it was found."),
-            max=campaign.max_workdays,
-            n=used,
-        )
+    deadline = data.deadline or default_deadline(cal, start, campaign.default_workdays)
+    check_deadline_rule(cal, start, deadline, campaign.max_workdays)
     return deadline
 
 

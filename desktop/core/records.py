@@ -33,14 +33,19 @@ def create(session: Session, model: type[R], **fields: Any) -> R:
     return record
 
 
-def _last_change(record: Record) -> tuple[str, str]:
+def _changed_elsewhere(record: Record) -> ConcurrentEdit:
+    """The error for a stale copy, naming who changed the record last and when."""
     event = (
         AuditEvent.select(AuditEvent.user_name, AuditEvent.at)
         .where(AuditEvent.entity_uuid == record.uuid)
         .order_by(AuditEvent.id.desc())
         .first()
     )
-    return (event.user_name, str(event.at)) if event else ("?", "?")
+    return ConcurrentEdit(
+        N_("This record was changed by {user} at {time}. Reload it and make your change again."),
+        user=event.user_name if event else "?",
+        time=str(event.at) if event else "?",
+    )
 
 
 def update(
@@ -54,12 +59,7 @@ def update(
     model = type(record)
     version = record.version
     if expected_version is not None and expected_version != version:
-        who, when = _last_change(record)
-        raise ConcurrentEdit(
-            N_("This record was changed by {user} at {time}. Reload it and make your change again."),
-            user=who,
-            time=when,
-        )
+        raise _changed_elsewhere(record)
     before = audit.snapshot(record)
     for name, value in changes.items():
         setattr(record, name, value)
@@ -71,13 +71,7 @@ def update(
     data = {name: record.__data__.get(name) for name in (*changes, "version", "updated_at")}
     rows = model.update(**data).where((model.id == record.id) & (model.version == version)).execute()
     if rows != 1:
-        fresh = model.get_by_id(record.id)
-        who, when = _last_change(fresh)
-        raise ConcurrentEdit(
-            N_("This record was changed by {user} at {time}. Reload it and make your change again."),
-            user=who,
-            time=when,
-        )
+        raise _changed_elsewhere(record)
     audit.record_event(session.actor, action, record, before, audit.snapshot(record))
     return True
 

@@ -52,12 +52,12 @@ def state_counts(campaign: Campaign | None = None) -> dict[str, int]:
     return states
 
 
-def database_info() -> dict[str, Any]:
-    db = database.obj
-    campaigns = []
+def campaign_summaries() -> list[dict[str, Any]]:
+    """Each campaign with its problems by state and its open lights."""
+    summaries = []
     for campaign in Campaign.live().order_by(Campaign.id):
         states = state_counts(campaign)
-        campaigns.append(
+        summaries.append(
             {
                 "uuid": campaign.uuid,
                 "name": campaign.name,
@@ -66,7 +66,13 @@ def database_info() -> dict[str, Any]:
                 "lights": open_light_counts(campaign),
             }
         )
-    states = state_counts()
+    return summaries
+
+
+def database_info() -> dict[str, Any]:
+    db = database.obj
+    campaigns = campaign_summaries()
+    states = {s.value: sum(c["states"][s.value] for c in campaigns) for s in State}
     counts = {name: model.live().count() for name, model in ENTITY_MODELS.items()}
     counts["audit_event"] = AuditEvent.select().count()
     return {

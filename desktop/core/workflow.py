@@ -188,8 +188,10 @@ def apply(
     opinion: str = "",
     password: str | None = None,
     expected_version: int | None = None,
+    password_checked: bool = False,
 ) -> Transition:
-    """Take one workflow step; raises a domain error and changes nothing when it is not allowed."""
+    """Take one workflow step; raises a domain error and changes nothing when it is not allowed.
+    ``password_checked``: the caller re-authenticated the signer already (a batch)."""
     opinion = (opinion or "").strip()
     with database.atomic():
         problem = records.get_live(Problem, problem_id)
@@ -204,7 +206,8 @@ def apply(
         signature = ""
         now = clock.now()
         if rule.signed:
-            auth.reauthenticate(session, password)
+            if not password_checked:
+                auth.reauthenticate(session, password)
             signature = signed_content_hash(problem, session.actor.uuid, now.isoformat(), opinion)
         if rule.target != rule.source:
             closed_at = now if rule.target == State.CLOSED else None
@@ -239,9 +242,16 @@ def apply_many(
     opinion: str = "",
     password: str | None = None,
 ) -> list[Transition]:
-    """A batch action: the same checks as one by one, and all of it or none of it."""
+    """A batch action: the same checks as one by one, and all of it or none of it. A signer
+    types the password once for the batch (one slow password check, not one per problem)."""
+    checked = password is not None
+    if checked:
+        auth.reauthenticate(session, password)
     with database.atomic():
-        return [apply(session, pid, action, opinion, password) for pid in problem_ids]
+        return [
+            apply(session, pid, action, opinion, password, password_checked=checked)
+            for pid in problem_ids
+        ]
 
 
 def history(problem_id: int) -> list[Transition]:

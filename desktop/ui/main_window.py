@@ -17,7 +17,7 @@ from desktop import __version__
 from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.i18n import _
 from desktop.core.models import STATE_LABELS, State
-from desktop.core.summary import database_info
+from desktop.core.summary import campaign_summaries
 
 
 class MainWindow(QMainWindow):
@@ -27,15 +27,15 @@ class MainWindow(QMainWindow):
         self.resize(1100, 640)
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        info = database_info()
+        campaigns = campaign_summaries()
         layout.addWidget(QLabel(_("Database: {path}").format(path=database_label)))
         lights = [Light.RED, Light.YELLOW, Light.GREEN]
         headers = [_("Campaign"), _("Problems")] + [_(STATE_LABELS[s]) for s in State] + [
             _(LIGHT_LABELS[light]) for light in lights
         ]
-        table = QTableWidget(len(info["campaigns"]), len(headers), central)
+        table = QTableWidget(len(campaigns), len(headers), central)
         table.setHorizontalHeaderLabels(headers)
-        for row, c in enumerate(info["campaigns"]):
+        for row, c in enumerate(campaigns):
             values = [c["name"], c["problems"], *(c["states"][s.value] for s in State),
                       *(c["lights"][light.value] for light in lights)]
             for col, value in enumerate(values):
