@@ -1,32 +1,161 @@
-"""Composition root: the database, the QApplication and the main window."""
+"""Composition root: the database, the QApplication, signing in and the main window.
+
+``run_gui`` is what ``rectify`` runs; ``take_screenshot`` opens the same window offscreen at
+1366×768, shows one page, saves a PNG and returns (for the README, tests and a quick look).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from desktop.core import db
-from desktop.core.models import Campaign
+from desktop.core import db, i18n, setup
+from desktop.core.models import User
+from desktop.core.session import Session
 
-FIRST_RUN_PROBLEMS = 300
+SCREEN_SIZE = (1366, 768)
 
 
 def prepare_database(target: str | Path) -> None:
-    """Open the database; on first run, give it a demo campaign so the window is never blank."""
+    """Open (and upgrade) the database. An empty one is set up by the first-run dialog."""
     db.open_database(target)
-    if not Campaign.live().exists():
-        from desktop.core.demo import build_demo
-
-        build_demo(FIRST_RUN_PROBLEMS)
 
 
-def run_gui(target: str | Path) -> int:
+def _application(language: str):
+    """The QApplication, with Qt's own dialog strings (buttons, file dialogs) in the
+    interface language from Qt's bundled translator."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication
 
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Rectify")
+    app.setOrganizationName("Rectify")
+    if language != "en":
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        translator = QTranslator(app)
+        if translator.load(f"qtbase_{language}", translations):
+            app.installTranslator(translator)
+    return app
+
+
+def _language(settings, forced: str | None) -> str:
+    language = forced or settings.get("language")
+    if language not in i18n.LANGUAGES:
+        language = i18n.DEFAULT_LANGUAGE
+    i18n.set_language(language)
+    return language
+
+
+def sign_in(settings) -> Session | None:
+    """First run: the set-up dialog; otherwise the sign-in dialog. None when cancelled."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop.ui.login import FirstRunDialog, LoginDialog
+
+    if setup.needs_setup():
+        dialog = FirstRunDialog()
+        return dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
+    dialog = LoginDialog(settings.get("last_user"), demo=setup.is_demo())
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+        return None
+    return dialog.session
+
+
+def run_gui(target: str | Path, language: str | None = None) -> int:
+    from desktop.ui.context import AppContext
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
 
     prepare_database(target)
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = MainWindow(str(target))
+    settings = Settings()
+    app = _application(_language(settings, language))
+    session = sign_in(settings)
+    if session is None:
+        return 0
+    if session.user is not None:
+        settings.set("last_user", session.user.username)
+    window = MainWindow(AppContext(session, str(target), settings))
     window.show()
     return app.exec()
+
+
+def take_screenshot(
+    target: str | Path,
+    output: Path,
+    page: str = "problems",
+    username: str | None = None,
+    language: str | None = None,
+) -> Path:
+    """Render one page of the window at 1366×768 offscreen and save it as a PNG.
+
+    It shows the window as ``username`` (default: the first administrator) without asking for
+    a password: it only renders what that account would see, changes nothing, and exits.
+    ``page`` is a page name (problems, settings, settings/catalog, …), ``form`` for the
+    problem form of a problem under rectification, or ``welcome`` for the first-run dialog.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTemporaryDir
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.context import AppContext
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+
+    prepare_database(target)
+    scratch = QTemporaryDir()  # settings of a screenshot run are thrown away
+    settings = Settings(Path(scratch.path()) / "screenshot.ini")
+    _application(_language(settings, language))
+    if page == "welcome" or setup.needs_setup():
+        from desktop.ui.login import FirstRunDialog
+
+        widget = FirstRunDialog()
+        return _grab(widget, output)
+    user = User.get_or_none(User.username == username) if username else setup.default_user()
+    if user is None:
+        raise SystemExit(f"no such user: {username}")
+    window = MainWindow(AppContext(Session(user=user), str(target), settings))
+    window.resize(*SCREEN_SIZE)
+    if page == "form":
+        window.show_page("problems")
+        window.show()
+        QApplication.processEvents()
+        problem_id = _sample_problem(window)
+        form = window.open_problem(problem_id)
+        QApplication.processEvents()
+        return _grab(form, output)
+    window.show_page(page)
+    return _grab(window, output)
+
+
+def _sample_problem(window) -> int | None:
+    """A problem under rectification with several measures: the form has the most to show."""
+    from desktop.core import problem_query
+    from desktop.core.models import State
+    from desktop.core.problem_query import ProblemFilter
+
+    campaign = window.ctx.campaign()
+    if campaign is None:
+        return None
+    rules = problem_query.light_rules(campaign)
+    ids = problem_query.matching_ids(
+        ProblemFilter(campaign_id=campaign.id, states=frozenset({State.RECTIFYING.value})),
+        "code", False, rules,
+    )
+    rows = problem_query.fetch_rows(ids[:50], rules)
+    best = max(rows.values(), key=lambda r: (r.measures, -r.id), default=None)
+    return best.id if best else (ids[0] if ids else None)
+
+
+def _grab(widget, output: Path) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    widget.show()
+    for _round in range(3):
+        QApplication.processEvents()
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(output)):
+        raise OSError(f"could not write {output}")
+    return output

@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default zh_CN)")
     _add_db(parser)
+    parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
+                        help="render the window at 1366x768 offscreen, save a PNG and exit")
+    parser.add_argument("--page", default="problems",
+                        help="page for --screenshot: problems, settings[/TAB], form, welcome")
+    parser.add_argument("--user", help="account whose view --screenshot shows "
+                                       "(default: the first administrator)")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="add a realistic demo campaign to a database")
@@ -174,10 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     try:
+        if args.command is None and args.screenshot:
+            from desktop.app import take_screenshot
+
+            path = take_screenshot(database_target(args), args.screenshot, args.page,
+                                   args.user, args.lang)
+            print(path)
+            return 0
         if args.command is None:
             from desktop.app import run_gui
 
-            return run_gui(database_target(args))
+            return run_gui(database_target(args), args.lang)
         return COMMANDS[args.command](args)
     except DomainError as error:
         print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)

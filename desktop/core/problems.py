@@ -219,13 +219,19 @@ def update_problem(
 
 def delete_problem(session: Session, problem_id: int) -> None:
     """Only a draft can be deleted; it is tombstoned, never erased (consolidation needs it)."""
+    delete_problems(session, [problem_id])
+
+
+def delete_problems(session: Session, problem_ids: list[int]) -> None:
+    """Delete several drafts: all of them or, when one cannot be deleted, none."""
     session.require(Role.CLERK)
     with database.atomic():
-        problem = records.get_live(Problem, problem_id)
-        _require_state(problem, {State.DRAFT})
-        for measure in live_measures(problem.id):
-            records.tombstone(session, measure)
-        records.tombstone(session, problem)
+        for problem_id in problem_ids:
+            problem = records.get_live(Problem, problem_id)
+            _require_state(problem, {State.DRAFT})
+            for measure in live_measures(problem.id):
+                records.tombstone(session, measure)
+            records.tombstone(session, problem)
 
 
 def record_measure_done(

@@ -1,48 +1,295 @@
-"""The main window. For now it shows each campaign with its problems by state and by light;
-the pages (dashboard, problem list, ledger, sign-off, statistics, settings) come next."""
+"""The main window: a navigation rail of pages, menus, a toolbar with the campaign switcher,
+and a status bar that says which database, who, which campaign and how many problems.
+
+Pages that belong to later work (dashboard, ledger, sign-off, statistics) are added when they
+exist; the rail never shows a page that does nothing.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QComboBox,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 from desktop import __version__
-from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.i18n import _
-from desktop.core.models import STATE_LABELS, State
-from desktop.core.summary import campaign_summaries
+from desktop.core.models import ROLE_LABELS, Campaign
+from desktop.ui.context import AppContext
+from desktop.ui.problem_list import ProblemListPage
+from desktop.ui.settings_page import SettingsPage
+
+DEFAULT_SIZE = QSize(1366, 768)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database_label: str) -> None:
+    """Attributes tests drive: ``ctx``, ``pages`` (name → widget), ``nav``, ``campaign_combo``,
+    ``problem_list``, ``settings_page``, ``status_*`` labels; ``show_page(name)``,
+    ``open_problem(problem_id | None)`` returns the form it opened."""
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self.ctx = ctx
+        self.forms: list[QWidget] = []
         self.setWindowTitle(_("Rectification Ledger") + f" {__version__}")
-        self.resize(1100, 640)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        campaigns = campaign_summaries()
-        layout.addWidget(QLabel(_("Database: {path}").format(path=database_label)))
-        lights = [Light.RED, Light.YELLOW, Light.GREEN]
-        headers = [_("Campaign"), _("Problems")] + [_(STATE_LABELS[s]) for s in State] + [
-            _(LIGHT_LABELS[light]) for light in lights
-        ]
-        table = QTableWidget(len(campaigns), len(headers), central)
-        table.setHorizontalHeaderLabels(headers)
-        for row, c in enumerate(campaigns):
-            values = [c["name"], c["problems"], *(c["states"][s.value] for s in State),
-                      *(c["lights"][light.value] for light in lights)]
-            for col, value in enumerate(values):
-                table.setItem(row, col, QTableWidgetItem(str(value)))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(table)
-        self.campaign_table = table
-        self.setCentralWidget(central)
+        self.resize(DEFAULT_SIZE)
+        self._choose_campaign()
+
+        self.problem_list = ProblemListPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.pages: dict[str, QWidget] = {
+            "problems": self.problem_list,
+            "settings": self.settings_page,
+        }
+        self.page_titles = {"problems": _("Problem list"), "settings": _("Settings")}
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("nav")
+        self.stack = QStackedWidget(self)
+        for name, page in self.pages.items():
+            item = QListWidgetItem(self.page_titles[name])
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setSizeHint(QSize(0, 40))
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setFixedWidth(max(120, self.nav.sizeHintForColumn(0) + 40))
+        self.nav.setStyleSheet(
+            "QListWidget#nav { border: none; background: #f1f3f4; font-size: 11pt; }"
+            "QListWidget#nav::item { padding-left: 14px; }"
+            "QListWidget#nav::item:selected { background: #d2e3fc; color: #174ea6; }"
+        )
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+
+        self.problem_list.open_problem.connect(self.open_problem)
+        self.problem_list.paste_requested.connect(self.paste_rows)
+        self.problem_list.counts_changed.connect(self._show_counts)
+        ctx.campaign_changed.connect(lambda _id: self._refresh_status())
+        ctx.data_changed.connect(self._on_data_changed)
+
+        self._restore_state()
+        self._refresh_status()
+
+    # --- campaign ------------------------------------------------------------------------
+    def _choose_campaign(self) -> None:
+        """The campaign used last time, else the newest one."""
+        campaigns = list(Campaign.live().order_by(Campaign.id))
+        if not campaigns:
+            return
+        last = self.ctx.settings.get("last_campaign")
+        chosen = next((c for c in campaigns if c.uuid == last), campaigns[-1])
+        self.ctx.set_campaign(chosen.id)
+
+    def _fill_campaigns(self) -> None:
+        combo = self.campaign_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for campaign in Campaign.live().order_by(Campaign.id):
+            combo.addItem(campaign.name, campaign.id)
+        combo.setCurrentIndex(max(combo.findData(self.ctx.campaign_id), 0))
+        combo.blockSignals(False)
+
+    def _campaign_chosen(self, index: int) -> None:
+        campaign_id = self.campaign_combo.itemData(index)
+        if campaign_id is not None:
+            self.ctx.set_campaign(campaign_id)
+
+    # --- actions, menus, toolbar ---------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self.problem_list.new_action
+        self.paste_action = self.problem_list.paste_action
+        self.refresh_action = self._action(_("Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
+        self.find_action = self._action(_("Find…"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action(_("About"), self.show_about)
+        self.page_actions = []
+        for number, name in enumerate(self.pages, start=1):
+            action = self._action(
+                self.page_titles[name], lambda _c=False, n=name: self.show_page(n),
+                QKeySequence(f"Ctrl+{number}"),
+            )
+            self.page_actions.append(action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.paste_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(_("&Edit"))
+        edit_menu.addAction(self.problem_list.open_action)
+        edit_menu.addAction(self.problem_list.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu(_("&View"))
+        for action in self.page_actions:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(_("Main toolbar"), self)
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addWidget(QLabel(_("Campaign") + "：", self))
+        self.campaign_combo = QComboBox(self)
+        self.campaign_combo.setMinimumContentsLength(24)
+        self.campaign_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.campaign_combo.currentIndexChanged.connect(self._campaign_chosen)
+        toolbar.addWidget(self.campaign_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.paste_action)
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(toolbar)
+        self._fill_campaigns()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_counts = QLabel(self)
+        self.status_campaign = QLabel(self)
+        self.status_user = QLabel(self)
+        self.status_database = QLabel(self)
+        bar.addWidget(self.status_counts, 1)
+        for label in (self.status_campaign, self.status_user, self.status_database):
+            bar.addPermanentWidget(label)
+
+    def _refresh_status(self) -> None:
+        campaign = self.ctx.campaign()
+        self.status_campaign.setText(_("Campaign: {name}").format(
+            name=campaign.name if campaign else _("none")))
+        user = self.ctx.session.user
+        if user is not None:
+            roles = "、".join(_(ROLE_LABELS[r]) for r in sorted(user.role_set(), key=list(ROLE_LABELS).index))
+            who = f"{user.display_name}（{roles}）"
+        else:
+            who = _("system")
+        self.status_user.setText(_("User: {name}").format(name=who))
+        self.status_database.setText(_("Database: {path}").format(path=self.ctx.database_label))
+        self.status_database.setToolTip(self.ctx.database_label)
+
+    def _show_counts(self, shown: int, total: int) -> None:
+        self.status_counts.setText(
+            _("Shown {shown} / {total} problems in this campaign").format(shown=shown, total=total)
+        )
+
+    def _on_data_changed(self, what: str) -> None:
+        if what == "campaign":
+            self._fill_campaigns()
+            self._refresh_status()
+
+    # --- pages -----------------------------------------------------------------------------
+    def show_page(self, name: str) -> None:
+        base, _sep, tab = name.partition("/")
+        if base not in self.pages:
+            raise KeyError(name)
+        self.nav.setCurrentRow(list(self.pages).index(base))
+        if tab and base == "settings":
+            self.settings_page.show_tab(tab)
+        self.ctx.settings.set("last_page", base)
+
+    def current_page(self) -> str:
+        return list(self.pages)[self.nav.currentRow()]
+
+    def focus_search(self) -> None:
+        self.show_page("problems")
+        self.problem_list.search_edit.setFocus()
+        self.problem_list.search_edit.selectAll()
+
+    def refresh(self) -> None:
+        self.ctx.changed("problem")
+        self._refresh_status()
+
+    def open_problem(self, problem_id: int | None):
+        from desktop.ui.problem_form import ProblemForm
+
+        if self.ctx.campaign_id is None:
+            return None
+        form = ProblemForm(self.ctx, problem_id, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.destroyed.connect(lambda _o=None, f=form: self._forget(f))
+        self.forms.append(form)
+        form.show()
+        return form
+
+    def _forget(self, form: QWidget) -> None:
+        if form in self.forms:
+            self.forms.remove(form)
+
+    def paste_rows(self, text: str):
+        from desktop.ui.paste_dialog import PasteDialog
+
+        if self.ctx.campaign_id is None:
+            return None
+        dialog = PasteDialog(self.ctx, text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, _("About"),
+            _("Rectification Ledger {version}\nProblem lists and rectification ledgers of a "
+              "campaign, kept on this computer.").format(version=__version__),
+        )
+
+    # --- window state ------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.get("window_geometry")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.get("window_state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        last = settings.get("last_page")
+        self.show_page(last if last in self.pages else "problems")
+
+    def save_state(self) -> None:
+        settings = self.ctx.settings
+        settings.set("window_geometry", self.saveGeometry())
+        settings.set("window_state", self.saveState())
+        self.problem_list.save_header()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        for form in list(self.forms):
+            if not form.close():
+                event.ignore()
+                return
+        self.save_state()
+        super().closeEvent(event)

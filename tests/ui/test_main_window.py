@@ -1,50 +1,122 @@
-"""The first window shows each campaign with the same numbers the core reports."""
+"""The main window: pages, status bar, campaign switcher, remembered state, first run."""
 
 from __future__ import annotations
 
-from desktop.app import prepare_database
-from desktop.core.summary import database_info
+import datetime as dt
+
+from desktop.core import setup
+from desktop.core.models import Campaign, Problem, Unit, User
+from desktop.core.org import create_campaign
+from desktop.ui.context import AppContext
+from desktop.ui.login import FirstRunDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.problem_model import COLUMN_KEYS
+from desktop.ui.settings import Settings
+from tests.conftest import PASSWORD
+from tests.ui.test_problem_list import add_problem
 
 
-def test_first_run_fills_an_empty_database_and_the_window_shows_it(qtbot, tmp_path):
-    from desktop.core import db, paths
-
-    paths.set_data_dir(tmp_path)
-    try:
-        prepare_database(tmp_path / "first.db")
-        info = database_info()
-        assert info["campaigns"] and info["campaigns"][0]["problems"] > 0
-        window = MainWindow(str(tmp_path / "first.db"))
-        qtbot.addWidget(window)
-        table = window.campaign_table
-        assert table.rowCount() == 1
-        assert table.item(0, 0).text() == info["campaigns"][0]["name"]
-        assert int(table.item(0, 1).text()) == info["campaigns"][0]["problems"]
-        headers = [table.horizontalHeaderItem(i).text() for i in range(table.columnCount())]
-        assert "待销号" in headers and "已逾期" in headers
-        red_column = headers.index("已逾期")
-        assert int(table.item(0, red_column).text()) == info["campaigns"][0]["lights"]["red"]
-    finally:
-        db.close()
-        paths.set_data_dir(None)
+def make_window(qtbot, office, tmp_path, who="clerk") -> MainWindow:
+    ctx = AppContext(office.session(who), "/data/test.db", Settings(tmp_path / "w.ini"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    return window
 
 
-def test_campaign_name_is_not_cut_off(qtbot, tmp_path):
-    from desktop.core import db, paths
+def test_rail_lists_only_pages_that_exist_and_status_bar_says_who_and_where(
+    qtbot, office, tmp_path
+):
+    add_problem(office, "问题一")
+    window = make_window(qtbot, office, tmp_path)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["问题清单", "设置"]
+    assert window.campaign_combo.currentText() == office.campaign.name
+    assert "clerk-用户" in window.status_user.text() and "录入员" in window.status_user.text()
+    assert office.campaign.name in window.status_campaign.text()
+    assert "/data/test.db" in window.status_database.text()
+    assert "1" in window.status_counts.text()
+    window.show_page("settings/holidays")
+    assert window.stack.currentWidget() is window.settings_page
 
-    paths.set_data_dir(tmp_path)
-    try:
-        prepare_database(tmp_path / "w.db")
-        window = MainWindow(str(tmp_path / "w.db"))
-        qtbot.addWidget(window)
-        window.resize(1100, 640)
-        window.show()
-        qtbot.waitExposed(window)
-        table = window.campaign_table
-        name = table.item(0, 0).text()
-        needed = table.fontMetrics().horizontalAdvance(name)
-        assert table.columnWidth(0) > needed
-    finally:
-        db.close()
-        paths.set_data_dir(None)
+
+def test_campaign_switcher_changes_the_list(qtbot, office, tmp_path):
+    add_problem(office, "第一个专项的问题")
+    second = create_campaign(office.session("admin"), "第二个专项", dt.date(2026, 1, 1),
+                             dt.date(2026, 12, 31))
+    window = make_window(qtbot, office, tmp_path)
+    assert window.campaign_combo.count() == 2
+    window.campaign_combo.setCurrentIndex(window.campaign_combo.findData(second.id))
+    assert window.ctx.campaign_id == second.id
+    assert window.problem_list.model.rowCount() == 0
+    assert "第二个专项" in window.status_campaign.text()
+
+
+def test_window_state_column_widths_and_campaign_are_remembered(qtbot, office, tmp_path):
+    add_problem(office, "问题一")
+    second = create_campaign(office.session("admin"), "第二个专项", None, None)
+    window = make_window(qtbot, office, tmp_path)
+    window.campaign_combo.setCurrentIndex(window.campaign_combo.findData(second.id))
+    column = COLUMN_KEYS.index("description")
+    window.problem_list.table.horizontalHeader().resizeSection(column, 433)
+    window.show_page("settings")
+    window.resize(1200, 700)
+    window.close()
+
+    again = make_window(qtbot, office, tmp_path)
+    assert again.ctx.campaign_id == second.id
+    assert again.current_page() == "settings"
+    assert again.problem_list.table.horizontalHeader().sectionSize(column) == 433
+    assert again.size().width() == 1200
+
+
+def test_first_run_sets_up_the_office(qtbot, database):
+    assert setup.needs_setup()
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.demo_choice.isChecked()
+    dialog.setup_choice.setChecked(True)
+    dialog.unit_edit.setText("城关镇人民政府")
+    dialog.campaign_edit.setText("2026年作风建设专项整治")
+    dialog.name_edit.setText("张三")
+    dialog.password_edit.setText("abc12345")
+    dialog.repeat_edit.setText("abc1234")
+    assert not dialog.finish()
+    assert "不一致" in dialog.message.text()
+    dialog.repeat_edit.setText("abc12345")
+    assert dialog.finish()
+    assert dialog.session.user.username == "admin"
+    assert Unit.get().name == "城关镇人民政府"
+    assert Campaign.get().name == "2026年作风建设专项整治"
+    assert not setup.needs_setup() and not setup.is_demo()
+
+
+def test_first_run_can_open_the_demo(qtbot, database):
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.finish()
+    assert setup.is_demo()
+    assert Problem.live().count() == 300
+    assert dialog.session.user.has_role(setup.Role.ADMIN)
+
+
+def test_first_run_refuses_an_incomplete_office(qtbot, database):
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.setup_choice.setChecked(True)
+    dialog.campaign_edit.setText("专项")
+    dialog.password_edit.setText("abc12345")
+    dialog.repeat_edit.setText("abc12345")
+    assert not dialog.finish()
+    assert "单位" in dialog.message.text()
+    assert not User.select().exists()  # nothing half-made
+
+
+def test_sign_in(qtbot, office):
+    dialog = LoginDialog("clerk")
+    qtbot.addWidget(dialog)
+    dialog.password_edit.setText("wrong")
+    assert not dialog.try_sign_in()
+    assert "密码" in dialog.message.text()
+    dialog.password_edit.setText(PASSWORD)
+    assert dialog.try_sign_in()
+    assert dialog.session.user.username == "clerk"
