@@ -96,3 +96,31 @@ def test_errors_are_printed_in_chinese_and_english(tmp_path):
     done = rectify("info", "--db", str(path))
     assert done.returncode == 2
     assert "错误" in done.stderr and "Error:" in done.stderr and "newer version" in done.stderr
+
+
+@pytest.mark.parametrize("page", ["problems", "form", "settings/catalog"])
+def test_screenshot_mode_saves_the_page_at_1366_by_768(demo_db, tmp_path, page):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / f"{page.replace('/', '-')}.png"
+    done = rectify("--db", str(demo_db), "--screenshot", str(out), "--page", page)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert not image.isNull()
+    if page == "form":
+        assert image.width() >= 900 and image.height() >= 600
+    else:
+        assert (image.width(), image.height()) == (1366, 768)
+    # not a blank image: many distinct colours (text, lights, lines)
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 20
+
+
+def test_screenshot_of_an_empty_database_shows_the_welcome(tmp_path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "welcome.png"
+    done = rectify("--db", str(tmp_path / "empty.db"), "--screenshot", str(out))
+    assert done.returncode == 0, done.stderr
+    assert not QImage(str(out)).isNull()

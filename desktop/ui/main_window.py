@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self._restore_state()
         self._refresh_status()
+        self._show_counts(self.problem_list.model.rowCount(), self.problem_list.total)
 
     # --- campaign ------------------------------------------------------------------------
     def _choose_campaign(self) -> None:

@@ -109,7 +109,7 @@ class ProblemListPage(QWidget):
         self._add_labelled(grid, 0, 8, _("State"), self.state_combo)
         self._add_labelled(grid, 1, 0, _("Light"), self.light_combo)
         self._add_labelled(grid, 1, 2, _("Responsible"), self.person_combo)
-        self._add_labelled(grid, 1, 4, _("Source"), self.source_combo)
+        self._add_labelled(grid, 1, 4, _("How found"), self.source_combo)
         self._add_labelled(grid, 1, 6, _("Org./personal"), self.scope_combo)
         due = QHBoxLayout()
         due.addWidget(self.due_from)
@@ -267,6 +267,11 @@ class ProblemListPage(QWidget):
             self._total = 0
         self.select_ids(selected)
         self._show_counts()
+
+    @property
+    def total(self) -> int:
+        """Problems in the campaign, whatever the filters."""
+        return self._total
 
     def clear_filters(self) -> None:
         widgets = (self.unit_combo, self.state_combo, self.light_combo, self.area_combo,

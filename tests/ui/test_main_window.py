@@ -59,14 +59,14 @@ def test_window_state_column_widths_and_campaign_are_remembered(qtbot, office, t
     column = COLUMN_KEYS.index("description")
     window.problem_list.table.horizontalHeader().resizeSection(column, 433)
     window.show_page("settings")
-    window.resize(1200, 700)
+    window.resize(780, 560)  # inside the offscreen screen (800×600)
     window.close()
 
     again = make_window(qtbot, office, tmp_path)
     assert again.ctx.campaign_id == second.id
     assert again.current_page() == "settings"
     assert again.problem_list.table.horizontalHeader().sectionSize(column) == 433
-    assert again.size().width() == 1200
+    assert (again.size().width(), again.size().height()) == (780, 560)
 
 
 def test_first_run_sets_up_the_office(qtbot, database):

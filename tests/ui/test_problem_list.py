@@ -21,7 +21,7 @@ def add_problem(office, description, unit=None, measure="", state=None, **extra)
         campaign_id=office.campaign.id,
         unit_id=(unit or office.unit).id,
         description=description,
-        found_date=TODAY,
+        found_date=TODAY - dt.timedelta(days=30),
         deadline=extra.pop("deadline", TODAY + dt.timedelta(days=20)),
         measures=[MeasureInput(text=measure or "加强学习", resp_person="李四",
                                done_date=TODAY)],
