@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from desktop.core import db, i18n, setup
-from desktop.core.models import User
+from desktop.core.models import State, User
 from desktop.core.session import Session
 
 SCREEN_SIZE = (1366, 768)
@@ -92,8 +92,8 @@ def take_screenshot(
 
     It shows the window as ``username`` (default: the first administrator) without asking for
     a password: it only renders what that account would see, changes nothing, and exits.
-    ``page`` is a page name (problems, settings, settings/catalog, …), ``form`` for the
-    problem form of a problem under rectification, or ``welcome`` for the first-run dialog.
+    ``page`` is a page name (problems, settings, settings/catalog, …), ``form[/TAB]`` for the
+    problem form (basic, measures: a draft; progress, history: a problem under rectification), or ``welcome`` for the first-run dialog.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTemporaryDir
@@ -117,22 +117,25 @@ def take_screenshot(
         raise SystemExit(f"no such user: {username}")
     window = MainWindow(AppContext(Session(user=user), str(target), settings))
     window.resize(*SCREEN_SIZE)
-    if page == "form":
+    base, _sep, tab = page.partition("/")
+    if base == "form":
         window.show_page("problems")
         window.show()
         QApplication.processEvents()
-        problem_id = _sample_problem(window)
-        form = window.open_problem(problem_id)
+        tabs = {"basic": 0, "measures": 1, "progress": 2, "history": 3}
+        state = State.DRAFT if tab in ("", "basic", "measures") else State.RECTIFYING
+        form = window.open_problem(_sample_problem(window, state))
+        form.tabs.setCurrentIndex(tabs.get(tab, 0))
         QApplication.processEvents()
         return _grab(form, output)
     window.show_page(page)
     return _grab(window, output)
 
 
-def _sample_problem(window) -> int | None:
-    """A problem under rectification with several measures: the form has the most to show."""
+def _sample_problem(window, state: State) -> int | None:
+    """A problem in ``state`` with the most measures among the first few: the form has the
+    most to show."""
     from desktop.core import problem_query
-    from desktop.core.models import State
     from desktop.core.problem_query import ProblemFilter
 
     campaign = window.ctx.campaign()
@@ -140,7 +143,7 @@ def _sample_problem(window) -> int | None:
         return None
     rules = problem_query.light_rules(campaign)
     ids = problem_query.matching_ids(
-        ProblemFilter(campaign_id=campaign.id, states=frozenset({State.RECTIFYING.value})),
+        ProblemFilter(campaign_id=campaign.id, states=frozenset({state.value})),
         "code", False, rules,
     )
     rows = problem_query.fetch_rows(ids[:50], rules)

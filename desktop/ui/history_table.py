@@ -26,8 +26,8 @@ class HistoryTable(QTableWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        # several lines per entry: rows are re-fitted once the text column has its width
-        header.sectionResized.connect(lambda *_args: self.resizeRowsToContents())
+        # several lines per entry: each row fits its text at the column's current width
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def show_problem(self, problem_id: int | None) -> None:
         entries = problem_history(problem_id) if problem_id is not None else []
@@ -37,4 +37,3 @@ class HistoryTable(QTableWidget):
                       entry.summary())
             for column, value in enumerate(values):
                 self.setItem(row, column, QTableWidgetItem(value))
-        self.resizeRowsToContents()

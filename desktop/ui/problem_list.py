@@ -134,11 +134,16 @@ class ProblemListPage(QWidget):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        widths = {"light": 28, "code": 110, "unit": 150, "catalog": 170, "description": 380,
-                  "kind": 80, "state": 80, "person": 110, "due_date": 96, "found_date": 96}
+        # at 1366×768 every column fits; the problem text takes what is left
+        digits = self.fontMetrics().horizontalAdvance("2026-11-30") + 16
+        widths = {"light": 28, "code": 90, "unit": 130, "catalog": 160, "description": 300,
+                  "kind": 76, "state": 70, "person": 80, "due_date": digits, "found_date": digits}
         for column, key in enumerate(COLUMN_KEYS):
             header.resizeSection(column, widths[key])
         header.setSectionResizeMode(COLUMN_KEYS.index("light"), QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(
+            COLUMN_KEYS.index("description"), QHeaderView.ResizeMode.Stretch
+        )
         header.setSortIndicator(COLUMN_KEYS.index("code"), Qt.SortOrder.AscendingOrder)
         saved = self.ctx.settings.header_state(HEADER_KEY)
         if not saved.isEmpty():

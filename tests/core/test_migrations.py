@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from peewee import SqliteDatabase
 
-from desktop.core import migrations
+from desktop.core import migrations, models, problem_query
 from desktop.core.errors import DomainError
 from desktop.core.migrations import v001_initial as v1
+from desktop.core.problem_query import ProblemFilter
 
 
 def make_v1_database(path):
@@ -50,3 +51,29 @@ def test_a_newer_database_is_refused_with_a_clear_message(tmp_path):
         migrations.upgrade(handle)
     assert "更新版本" in caught.value.message("zh_CN")
     assert "newer version" in caught.value.message("en")
+
+
+def test_upgrade_from_version_2_makes_existing_problems_searchable(tmp_path):
+    handle, (with_own, from_measures, none) = make_v1_database(tmp_path / "old.db")
+    assert migrations.upgrade(handle, target=2) == 2
+    assert "problem_fts" not in handle.get_tables()
+    assert migrations.upgrade(handle) == migrations.SCHEMA_VERSION
+    campaign_id = handle.execute_sql("SELECT id FROM campaign").fetchone()[0]
+    previous = models.database.obj
+    models.database.initialize(handle)
+    try:
+        assert problem_query.search_index_ready()
+
+        def found(text: str) -> list[int]:
+            return problem_query.matching_ids(ProblemFilter(campaign_id, text=text))
+
+        assert found("自带时限") == [with_own]
+        assert found("措施二") == [from_measures]  # a measure's text, through the index
+        assert found("措施") == [from_measures]  # two characters
+        assert found("时限") == [with_own, none]
+        assert found("已删") == []  # the deleted measure was not indexed
+        # the triggers keep the index current from now on
+        handle.execute_sql("UPDATE problem SET description = '限期整改到位' WHERE id = ?", (none,))
+        assert found("限期整改") == [none] and found("无时限") == []
+    finally:
+        models.database.initialize(previous)
