@@ -17,6 +17,11 @@ NOTICE_SOURCE = "notice"  # stored as "notice:2027": the year the notice is for,
 # 元旦 range starting on 31 December must not lend to the year before
 
 
+def list_overrides() -> list[HolidayOverride]:
+    """The days the admin (or an imported notice) set, in date order."""
+    return list(HolidayOverride.live().order_by(HolidayOverride.day))
+
+
 def load_calendar() -> WorkdayCalendar:
     overrides: dict[dt.date, bool] = {}
     confirmed: set[int] = set()

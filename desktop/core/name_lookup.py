@@ -95,24 +95,3 @@ class Resolver:
         if len(matches) > 1:
             raise Ambiguous(text)
         return next(iter(matches), None)
-
-
-def units_in_order() -> list[tuple[Unit, int]]:
-    """The live units as a tree in reading order, (unit, depth), for choosing a default."""
-    units = list(Unit.live().order_by(Unit.sort_order, Unit.id))
-    by_parent: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    known = {u.id for u in units}
-    out: list[tuple[Unit, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent, []):
-            out.append((unit, depth))
-            walk(unit.id, depth + 1)
-
-    walk(None, 0)
-    for parent in by_parent:  # children of a deleted parent still count
-        if parent is not None and parent not in known:
-            walk(parent, 0)
-    return out

@@ -40,7 +40,7 @@ from desktop.core import calendar, clock
 from desktop.core.errors import DomainError
 from desktop.core.holiday_notice import WEEKDAY_LABELS, HolidayNotice, parse_holiday_notice
 from desktop.core.i18n import N_, _
-from desktop.core.models import HolidayOverride, Role
+from desktop.core.models import Role
 from desktop.ui.catalog_page import read_text_file
 from desktop.ui.common import DateField, error_text, run_service, show_error
 from desktop.ui.context import AppContext
@@ -205,7 +205,7 @@ class HolidayPage(QWidget):
     def refresh(self) -> None:
         self.calendar = calendar.load_calendar()
         keep = self.selected_day()
-        rows = list(HolidayOverride.live().order_by(HolidayOverride.day))
+        rows = calendar.list_overrides()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             values = [row.day.isoformat(), weekday_name(row.day), kind_name(row.is_workday),

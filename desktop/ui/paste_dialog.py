@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import paste_import
+from desktop.core import org, paste_import
 from desktop.core.i18n import _
-from desktop.core.name_lookup import units_in_order
 from desktop.core.paste_import import FIELDS, PastePreview
 from desktop.ui.common import fill_combo, run_service
 from desktop.ui.context import AppContext
@@ -78,7 +77,7 @@ class PasteDialog(QDialog):
         self.unit_combo = QComboBox()
         fill_combo(
             self.unit_combo,
-            (("\u3000" * depth + unit.name, unit.id) for unit, depth in units_in_order()),
+            (("\u3000" * depth + unit.name, unit.id) for unit, depth in org.unit_tree()),
             empty=_("(none)"),
             current=self._initial_unit(),
         )
