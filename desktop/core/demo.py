@@ -47,6 +47,7 @@ from desktop.core.models import (
     insert_rows,
     stored_value,
 )
+from desktop.core.problem_query import search_index_paused
 from desktop.core.workdays import WorkdayCalendar
 
 DEMO_PASSWORD = "rectify"
@@ -310,7 +311,7 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Add a demo campaign to the open database; deterministic for a given seed and day."""
-    with _bulk_load():
+    with _bulk_load(), search_index_paused():
         return _build_demo(problems, units, seed, today, progress)
 
 

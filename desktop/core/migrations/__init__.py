@@ -10,13 +10,14 @@ from peewee import Database
 
 from desktop.core.errors import DomainError
 from desktop.core.i18n import N_
-from desktop.core.migrations import v001_initial, v002_due_date
+from desktop.core.migrations import v001_initial, v002_due_date, v003_search
 
 SCHEMA_KEY = "schema_version"
 
 STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (1, v001_initial.apply),
     (2, v002_due_date.apply),
+    (3, v003_search.apply),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 
