@@ -55,6 +55,7 @@ class ProblemListPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._total = 0
+        self._total_for: int | None = None  # the campaign _total was counted for
         self.model = ProblemTableModel(self)
         self._build()
         self._search_timer = QTimer(self)
@@ -266,10 +267,11 @@ class ProblemListPage(QWidget):
         problem_filter = self.current_filter()
         rules = problem_query.light_rules(campaign) if campaign else None
         self.model.set_filter(problem_filter, rules)
-        if campaign is not None:
-            self._total = problem_query.count_matching(ProblemFilter(campaign_id=campaign.id), rules)
-        else:
+        if campaign is None:
             self._total = 0
+        elif self._total_for != campaign.id:  # the campaign's size changes only with its data
+            self._total = problem_query.count_matching(ProblemFilter(campaign_id=campaign.id), rules)
+            self._total_for = campaign.id
         self.select_ids(selected)
         self._show_counts()
 
@@ -305,6 +307,7 @@ class ProblemListPage(QWidget):
         self.counts_changed.emit(shown, self._total)
 
     def _on_data_changed(self, what: str) -> None:
+        self._total_for = None
         if what in ("problem",):
             self.apply_filters()
         elif what in ("unit", "catalog", "campaign", "person"):
