@@ -31,6 +31,7 @@ from desktop.core.models import (
     CatalogNode,
     Kind,
     Measure,
+    Meta,
     Milestone,
     Person,
     Phase,
@@ -51,6 +52,7 @@ from desktop.core.problem_query import search_index_paused
 from desktop.core.workdays import WorkdayCalendar
 
 DEMO_PASSWORD = "rectify"
+DEMO_KEY = "demo"  # meta key: this database holds the demo accounts
 
 SECTIONS = ["办公室", "社会救助股", "养老服务股", "社会事务股", "计划财务股", "区划地名股",
             "慈善社工股", "机关党支部"]
@@ -310,9 +312,12 @@ def build_demo(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
-    """Add a demo campaign to the open database; deterministic for a given seed and day."""
+    """Add a demo campaign to the open database; deterministic for a given seed and day.
+    The database is marked as holding demo accounts (the sign-in dialog then names them)."""
     with _bulk_load(), search_index_paused():
-        return _build_demo(problems, units, seed, today, progress)
+        result = _build_demo(problems, units, seed, today, progress)
+    Meta.insert(key=DEMO_KEY, value="1").on_conflict_replace().execute()
+    return result
 
 
 def _build_demo(

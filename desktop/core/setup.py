@@ -10,12 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desktop.core import auth, org
+from desktop.core.demo import DEMO_KEY, build_demo
 from desktop.core.errors import ValidationError
 from desktop.core.i18n import N_
 from desktop.core.models import Campaign, Meta, Role, User, database
 from desktop.core.session import Session
-
-DEMO_KEY = "demo"
 
 
 def needs_setup() -> bool:
@@ -54,21 +53,14 @@ def create_office(data: OfficeSetup) -> Session:
     return Session(user=user)
 
 
-def mark_demo() -> None:
-    Meta.insert(key=DEMO_KEY, value="1").on_conflict_replace().execute()
-
-
 def is_demo() -> bool:
     return Meta.get_or_none(Meta.key == DEMO_KEY) is not None
 
 
 def build_demo_office(problems: int) -> Session:
-    """The demo campaign, marked as such (the sign-in dialog then shows the demo accounts);
-    signs in as the demo administrator."""
-    from desktop.core.demo import build_demo
-
+    """The demo campaign (the database is then marked as a demo: the sign-in dialog shows the
+    demo accounts); signs in as the demo administrator."""
     build_demo(problems)
-    mark_demo()
     return Session(user=User.get(User.username == "admin"))
 
 

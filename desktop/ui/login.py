@@ -134,6 +134,7 @@ class FirstRunDialog(QDialog):
         self.setup_choice.toggled.connect(self.setup_box.setEnabled)
         # the demo is preselected: on a first start most people look around before setting up
         self.demo_choice.setChecked(True)
+        self.setup_box.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.setup_choice)
@@ -142,7 +143,10 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
-        self.unit_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.setup_choice.toggled.connect(
+            lambda on: on and self.unit_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        )
+        self.ok_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def finish(self) -> bool:
         try:

@@ -73,8 +73,9 @@ def test_first_run_sets_up_the_office(qtbot, database):
     assert setup.needs_setup()
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)
-    assert dialog.demo_choice.isChecked()
+    assert dialog.demo_choice.isChecked() and not dialog.setup_box.isEnabled()
     dialog.setup_choice.setChecked(True)
+    assert dialog.setup_box.isEnabled()
     dialog.unit_edit.setText("城关镇人民政府")
     dialog.campaign_edit.setText("2026年作风建设专项整治")
     dialog.name_edit.setText("张三")
@@ -97,6 +98,13 @@ def test_first_run_can_open_the_demo(qtbot, database):
     assert setup.is_demo()
     assert Problem.live().count() == 300
     assert dialog.session.user.has_role(setup.Role.ADMIN)
+    # the next start asks for a password and names the demo accounts
+    login = LoginDialog("", demo=setup.is_demo())
+    qtbot.addWidget(login)
+    from PySide6.QtWidgets import QLabel
+
+    hints = [label.text() for label in login.findChildren(QLabel)]
+    assert any("演示数据库" in text and "rectify" in text for text in hints)
 
 
 def test_first_run_refuses_an_incomplete_office(qtbot, database):
