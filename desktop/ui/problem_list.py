@@ -31,7 +31,7 @@ from desktop.core import org, problem_query, problems
 from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.errors import DomainError
 from desktop.core.i18n import _
-from desktop.core.models import SCOPE_LABELS, STATE_LABELS, Role, Scope, State
+from desktop.core.models import KIND_LABELS, SCOPE_LABELS, STATE_LABELS, Role, Scope, State
 from desktop.core.problem_query import ProblemFilter
 from desktop.ui.common import DateField, fill_combo, show_error
 from desktop.ui.context import AppContext
@@ -137,8 +137,14 @@ class ProblemListPage(QWidget):
         header.setStretchLastSection(False)
         # at 1366×768 every column fits; the problem text takes what is left
         digits = self.fontMetrics().horizontalAdvance("2026-11-30") + 16
+        metrics = self.fontMetrics()
+
+        def fits(labels) -> int:  # the widest label of the interface language, with padding
+            return max(metrics.horizontalAdvance(_(label)) for label in labels) + 16
+
         widths = {"light": 28, "code": 90, "unit": 130, "catalog": 160, "description": 300,
-                  "kind": 76, "state": 70, "person": 80, "due_date": digits, "found_date": digits}
+                  "kind": fits(KIND_LABELS.values()), "state": fits(STATE_LABELS.values()),
+                  "person": 80, "due_date": digits, "found_date": digits}
         for column, key in enumerate(COLUMN_KEYS):
             header.resizeSection(column, widths[key])
         header.setSectionResizeMode(COLUMN_KEYS.index("light"), QHeaderView.ResizeMode.Fixed)

@@ -32,3 +32,16 @@ def test_language_choice_is_stored_for_the_next_start(qtbot, clerk_ctx):
 def test_qt_dialog_strings_come_from_qts_chinese_translator(qapp):
     app_module._application("zh_CN")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_kind_and_state_columns_fit_their_english_labels(qtbot, clerk_ctx):
+    from desktop.ui.problem_list import ProblemListPage
+    from desktop.ui.problem_model import COLUMN_KEYS
+
+    i18n.set_language("en")
+    page = ProblemListPage(clerk_ctx)
+    qtbot.addWidget(page)
+    metrics = page.table.fontMetrics()
+    for key, longest in (("kind", "Fix by a date"), ("state", "Closing requested")):
+        width = page.table.columnWidth(COLUMN_KEYS.index(key))
+        assert width > metrics.horizontalAdvance(longest), key
