@@ -7,6 +7,7 @@ printed in Chinese and English so that whoever reads the terminal can act on the
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -63,7 +64,35 @@ def build_parser() -> argparse.ArgumentParser:
     holidays.add_argument("--import-notice", metavar="FILE", type=Path,
                           help="the State Council's holiday notice as a text file")
     holidays.add_argument("--year", type=int)
+
+    printing = sub.add_parser("print", help="print a sheet (PDF) with its verification code")
+    _add_db(printing)
+    printing.add_argument("--sheet", required=True, choices=SHEET_CHOICES,
+                          help="problems: 问题清单, plan: 整改清单, signoff: 销号审批表, "
+                               "urge: 催办通知单, report: 阶段性报告")
+    printing.add_argument("--campaign", required=True, help="campaign uuid, name or id")
+    printing.add_argument("--unit", help="unit name or uuid (default: every unit)")
+    printing.add_argument("--problem", help="problem code or uuid (signoff; default: every "
+                                            "problem waiting for closing or closed)")
+    printing.add_argument("--date", type=_iso_date, help="as of this date, YYYY-MM-DD "
+                                                         "(default: today)")
+    printing.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+
+    checking = sub.add_parser("verify-code", help="check a printed sheet's verification "
+                                                     "code against the records")
+    checking.add_argument("code")
+    _add_db(checking)
     return parser
+
+
+SHEET_CHOICES = ("problems", "plan", "signoff", "urge", "report")
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
 
 
 def database_target(args: argparse.Namespace) -> str | Path:
@@ -166,12 +195,41 @@ def cmd_holidays(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from desktop.core import record_lookup
+    from desktop.core.session import Session
+    from desktop.core.sheet_codes import format_code
+    from desktop.exchange.sheets import print_sheets
+
+    _open(args)
+    campaign = record_lookup.campaign(args.campaign)
+    unit_id = record_lookup.unit(args.unit) if args.unit else None
+    problem_id = record_lookup.problem(campaign.id, args.problem) if args.problem else None
+    codes = print_sheets(Session.system(), args.sheet, campaign.id, args.out, unit_id,
+                         problem_id, args.date)
+    shown = ", ".join(format_code(c) for c in codes)
+    print(f"已生成 / written: {args.out}  (核验码 / verification code: {shown})")
+    return 0
+
+
+def cmd_verify_code(args: argparse.Namespace) -> int:
+    from desktop.core.sheet_codes import verify_code
+
+    _open(args)
+    result = verify_code(args.code)
+    print(result.message("zh_CN"))
+    print(result.message("en"))
+    return 0 if result.ok else 1
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "info": cmd_info,
     "verify-audit": cmd_verify_audit,
     "outline": cmd_outline,
     "holidays": cmd_holidays,
+    "print": cmd_print,
+    "verify-code": cmd_verify_code,
 }
 
 

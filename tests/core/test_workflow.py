@@ -256,3 +256,15 @@ def test_batch_action_is_all_or_nothing(office):
     assert Problem.get_by_id(ready.id).state == "submitted"
     workflow.apply_many(office.session("reviewer"), [ready.id], "approve")
     assert Problem.get_by_id(ready.id).state == "rectifying"
+
+
+def test_a_wrong_password_records_nothing(office):
+    problem = bring_to(office, make_problem(office, Kind.DEADLINE.value), "closing_requested")
+    steps = Transition.select().where(Transition.problem == problem).count()
+    events = AuditEvent.select().count()
+    with pytest.raises(PermissionDenied):
+        workflow.apply(office.session("leader"), problem.id, "sign_close", opinion="同意",
+                       password="not-the-password")
+    assert Transition.select().where(Transition.problem == problem).count() == steps
+    assert AuditEvent.select().count() == events
+    assert Problem.get_by_id(problem.id).version == problem.version

@@ -10,7 +10,13 @@ from peewee import Database
 
 from desktop.core.errors import DomainError
 from desktop.core.i18n import N_
-from desktop.core.migrations import v001_initial, v002_due_date, v003_search
+from desktop.core.migrations import (
+    v001_initial,
+    v002_due_date,
+    v003_search,
+    v004_sheet_codes,
+    v005_images,
+)
 
 SCHEMA_KEY = "schema_version"
 
@@ -18,6 +24,8 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (1, v001_initial.apply),
     (2, v002_due_date.apply),
     (3, v003_search.apply),
+    (4, v004_sheet_codes.apply),
+    (5, v005_images.apply),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 
