@@ -324,6 +324,23 @@ class AuditEvent(BaseModel):
     hash = CharField(max_length=64)
 
 
+class StoredImage(Record):
+    """A signature or seal image (migration v005): who or what it belongs to, and the stored
+    file by its SHA-256. Replacing one tombstones the old row, so past prints stay explained.
+    ``created_at`` is when it was added."""
+
+    owner_kind = CharField(max_length=10)  # "user" | "unit"
+    owner_uuid = CharField(max_length=36, index=True)
+    kind = CharField(max_length=10)  # "signature" | "seal"
+    sha256 = CharField(max_length=64)
+    filename = CharField(max_length=255)
+    format = CharField(max_length=10)  # "png" | "jpeg"
+    width = IntegerField(default=0)
+    height = IntegerField(default=0)
+    has_alpha = BooleanField(default=False)
+    added_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+
 RECORD_MODELS: tuple[type[Record], ...] = (
     Unit,
     Person,
@@ -341,6 +358,7 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     Institution,
     InstitutionProblem,
     HolidayOverride,
+    StoredImage,
 )
 ALL_MODELS: tuple[type[BaseModel], ...] = (Meta, *RECORD_MODELS, AuditEvent)
 ENTITY_MODELS: dict[str, type[Record]] = {m._meta.table_name: m for m in RECORD_MODELS}

@@ -17,6 +17,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peewee import SQL, Expression, fn
+
 from desktop.core import audit, auth, clock, records
 from desktop.core.errors import IllegalTransition, Labels, PermissionDenied, ValidationError
 from desktop.core.i18n import N_
@@ -141,29 +143,24 @@ def _check_preconditions(problem: Problem, rule: Rule) -> None:
                 count=len(open_measures),
             )
     if rule.action == "sign_close":
-        last_request = _last_transition(problem, "request_close")
-        verified = (
-            Transition.select()
-            .where(
-                (Transition.problem == problem)
-                & (Transition.action == "verify")
-                & (Transition.id > (last_request.id if last_request else 0))
-            )
-            .exists()
-        )
+        verified = Problem.select().where((Problem.id == problem.id) & closing_verified()).exists()
         if not verified:
             raise ValidationError(
                 N_("The closing request has not been verified by a reviewer yet.")
             )
 
 
-def _last_transition(problem: Problem, action: str) -> Transition | None:
-    return (
-        Transition.select()
-        .where((Transition.problem == problem) & (Transition.action == action))
-        .order_by(Transition.id.desc())
-        .first()
+def closing_verified() -> Expression:
+    """A condition on ``Problem``: a reviewer verified it after its latest closing request.
+    Signing needs it; the sign-off queues select by it (one SQL condition for both, so the
+    queue never offers what signing would refuse)."""
+    request, check = Transition.alias("last_request"), Transition.alias("verify_step")
+    last_request = request.select(fn.COALESCE(fn.MAX(request.id), 0)).where(
+        (request.problem == Problem.id) & (request.action == "request_close")
     )
+    return fn.EXISTS(check.select(SQL("1")).where(
+        (check.problem == Problem.id) & (check.action == "verify") & (check.id > last_request)
+    ))
 
 
 def signed_content_hash(problem: Problem, signer_uuid: str, at: str, opinion: str) -> str:

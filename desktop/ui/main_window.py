@@ -27,6 +27,7 @@ from desktop.core.i18n import _
 from desktop.core.models import ROLE_LABELS, Campaign
 from desktop.ui.context import AppContext
 from desktop.ui.problem_list import ProblemListPage
+from desktop.ui.review_page import ReviewPage
 from desktop.ui.settings_page import SettingsPage
 
 DEFAULT_SIZE = QSize(1366, 768)
@@ -34,7 +35,7 @@ DEFAULT_SIZE = QSize(1366, 768)
 
 class MainWindow(QMainWindow):
     """Attributes tests drive: ``ctx``, ``pages`` (name → widget), ``nav``, ``campaign_combo``,
-    ``problem_list``, ``settings_page``, ``status_*`` labels; ``show_page(name)``,
+    ``problem_list``, ``review_page``, ``settings_page``, ``status_*`` labels; ``show_page(name)``,
     ``open_problem(problem_id | None)`` returns the form it opened."""
 
     def __init__(self, ctx: AppContext) -> None:
@@ -46,12 +47,15 @@ class MainWindow(QMainWindow):
         self._choose_campaign()
 
         self.problem_list = ProblemListPage(ctx)
+        self.review_page = ReviewPage(ctx)
         self.settings_page = SettingsPage(ctx)
         self.pages: dict[str, QWidget] = {
             "problems": self.problem_list,
+            "review": self.review_page,
             "settings": self.settings_page,
         }
-        self.page_titles = {"problems": _("Problem list"), "settings": _("Settings")}
+        self.page_titles = {"problems": _("Problem list"), "review": _("Sign-off"),
+                            "settings": _("Settings")}
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.problem_list.open_problem.connect(self.open_problem)
+        self.review_page.open_problem.connect(self.open_problem)
         self.problem_list.paste_requested.connect(self.paste_rows)
         self.problem_list.counts_changed.connect(self._show_counts)
         ctx.campaign_changed.connect(lambda _id: self._refresh_status())

@@ -50,6 +50,7 @@ from desktop.core.models import (
 )
 from desktop.core.org import catalog_tree
 from desktop.core.problem_history import FIELD_LABELS
+from desktop.ui.closed_stamp import ClosedStamp
 from desktop.ui.common import DateField, run_service, show_error
 from desktop.ui.context import AppContext
 from desktop.ui.history_table import HistoryTable
@@ -98,6 +99,8 @@ class ProblemForm(QDialog):
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.hide()
+        self.closed_stamp = ClosedStamp(self)
+        self.closed_stamp.hide()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_basic_tab(), _("Basic information"))
         self.measures_editor = MeasuresEditor(self._calendar, self._start_date, self)
@@ -132,7 +135,10 @@ class ProblemForm(QDialog):
         buttons.addWidget(self.save_new_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.closed_stamp)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
@@ -393,16 +399,27 @@ class ProblemForm(QDialog):
         self.banner.setText(text)
         self.banner.setStyleSheet(BANNER_STYLES[style])
         self.banner.setVisible(bool(text))
+        closed = state == State.CLOSED and self._problem is not None
+        if closed:
+            step = self._closing_step(self._problem)
+            when = self._problem.closed_at or (step.at if step else None)
+            self.closed_stamp.set_closing(when.strftime("%Y-%m-%d") if when else "",
+                                          step.user_name if step else "")
+        self.closed_stamp.setVisible(closed)
 
     @staticmethod
-    def _closed_text(problem: Problem) -> str:
-        step = (
+    def _closing_step(problem: Problem) -> Transition | None:
+        return (
             Transition.select()
             .where((Transition.problem == problem.id)
                    & Transition.action.in_(("sign_close", "close_at_once")))
             .order_by(Transition.id.desc())
             .first()
         )
+
+    @classmethod
+    def _closed_text(cls, problem: Problem) -> str:
+        step = cls._closing_step(problem)
         when = problem.closed_at or (step.at if step else None)
         return _("Closed (read-only): signed off by {user} on {time}. To change it, reopen it "
                  "with a reason.").format(

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,10 +36,18 @@ from desktop.ui.admin_page import (
 )
 from desktop.ui.common import show_error
 from desktop.ui.context import AppContext
+from desktop.ui.image_dialog import ImageDialog
 from desktop.ui.settings_campaign import CampaignSettingsPage
 from desktop.ui.settings_org_dialogs import PasswordDialog, PersonDialog, UnitDialog, UserDialog
 
 __all__ = ["CampaignSettingsPage", "UnitsPage", "UsersPage", "role_names"]
+
+
+def _open_image_dialog(page: AdminPage, kind: str, owner_id: int) -> ImageDialog:
+    dialog = ImageDialog(page.ctx, kind, owner_id, page)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def role_names(user: User) -> str:
@@ -73,6 +82,8 @@ class UnitsPage(AdminPage):
         self.delete_unit_button = QPushButton(_("Delete"))
         self.move_up_button = QPushButton(_("Move up"))
         self.move_down_button = QPushButton(_("Move down"))
+        self.seal_button = QPushButton(_("Seal image…"))
+        self.seal_button.clicked.connect(self.edit_seal)
         self.add_top_button.clicked.connect(lambda: self.add_unit(None))
         self.add_child_button.clicked.connect(lambda: self.add_unit(self.current_unit_id()))
         self.edit_unit_button.clicked.connect(self.edit_unit)
@@ -81,7 +92,7 @@ class UnitsPage(AdminPage):
         self.move_down_button.clicked.connect(lambda: self.move_unit(1))
         unit_buttons = (self.add_top_button, self.add_child_button, self.edit_unit_button,
                         self.delete_unit_button)
-        move_buttons = (self.move_up_button, self.move_down_button)
+        move_buttons = (self.move_up_button, self.move_down_button, self.seal_button)
         self.admin_only(*unit_buttons, *move_buttons)
         units_side = QWidget()
         units_layout = QVBoxLayout(units_side)
@@ -162,7 +173,8 @@ class UnitsPage(AdminPage):
         unit = self._current_unit()
         has_unit = unit is not None
         for button in (self.add_child_button, self.edit_unit_button, self.delete_unit_button,
-                       self.move_up_button, self.move_down_button, self.add_person_button):
+                       self.move_up_button, self.move_down_button, self.add_person_button,
+                       self.seal_button):
             button.setEnabled(has_unit)
         self.people_title.setText(
             _("People of {unit}").format(unit=unit.name) if unit else _("No unit selected.")
@@ -206,6 +218,13 @@ class UnitsPage(AdminPage):
         position = parent.indexOfChild(item) if parent else self.tree.indexOfTopLevelItem(item)
         self._select_unit = item.data(0, ID_ROLE)
         self.call("unit", org.move_unit, self._select_unit, max(0, position + step))
+
+    def edit_seal(self) -> QDialog | None:
+        """The unit's seal image (a scan the office provides; never drawn by the program)."""
+        unit_id = self.current_unit_id()
+        if unit_id is None or not self.is_admin:
+            return None
+        return _open_image_dialog(self, ImageDialog.SEAL, unit_id)
 
     # -- people ------------------------------------------------------------------------------
 
@@ -257,6 +276,8 @@ class UsersPage(AdminPage):
         self.edit_button = QPushButton(_("Edit…"))
         self.password_button = QPushButton(_("Reset password…"))
         self.deactivate_button = QPushButton(_("Deactivate"))
+        self.signature_button = QPushButton(_("Signature image…"))
+        self.signature_button.clicked.connect(self.edit_signature)
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_user)
         self.password_button.clicked.connect(self.reset_password)
@@ -271,6 +292,7 @@ class UsersPage(AdminPage):
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addLayout(button_row(*buttons))
+        row.addWidget(self.signature_button)
         layout.addLayout(row)
         self.reload()
 
@@ -293,8 +315,18 @@ class UsersPage(AdminPage):
         user = self.current_user()
         for button in (self.edit_button, self.password_button, self.deactivate_button):
             button.setEnabled(user is not None)
+        own = user is not None and self.ctx.session.user is not None and (
+            user.id == self.ctx.session.user.id)
+        self.signature_button.setEnabled(user is not None and (self.is_admin or own))
         active = user is None or user.active
         self.deactivate_button.setText(_("Deactivate") if active else _("Reactivate"))
+
+    def edit_signature(self) -> QDialog | None:
+        """The selected account's signature image: one's own, or anyone's for an admin."""
+        user = self.current_user()
+        if user is None or not self.signature_button.isEnabled():
+            return None
+        return _open_image_dialog(self, ImageDialog.SIGNATURE, user.id)
 
     def add_user(self) -> None:
         dialog = UserDialog(self, org.unit_tree())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop.core import setup
+from desktop.core.i18n import translate
 from desktop.core.models import Campaign, Problem, Unit, User
 from desktop.core.org import create_campaign
 from desktop.ui.context import AppContext
@@ -29,7 +30,7 @@ def test_rail_lists_only_pages_that_exist_and_status_bar_says_who_and_where(
     add_problem(office, "问题一")
     window = make_window(qtbot, office, tmp_path)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["问题清单", "设置"]
+    assert titles == ["问题清单", translate("Sign-off"), "设置"]
     assert window.campaign_combo.currentText() == office.campaign.name
     assert "clerk-用户" in window.status_user.text() and "录入员" in window.status_user.text()
     assert office.campaign.name in window.status_campaign.text()
