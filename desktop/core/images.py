@@ -153,6 +153,27 @@ def seal_path(unit_uuid: str) -> Path | None:
     return _checked_path(current_image(OWNER_UNIT, unit_uuid, SEAL))
 
 
+def _all_paths(owner_kind: str, kind: str) -> dict[str, Path]:
+    paths: dict[str, Path] = {}
+    for image in StoredImage.live().where(
+        (StoredImage.owner_kind == owner_kind) & (StoredImage.kind == kind)
+    ).order_by(StoredImage.id):
+        path = _checked_path(image)
+        if path is not None:
+            paths[image.owner_uuid] = path  # the newest wins
+    return paths
+
+
+def all_signatures() -> dict[str, Path]:
+    """user uuid → signature image, for every user who stored one (for placing on sheets)."""
+    return _all_paths(OWNER_USER, SIGNATURE)
+
+
+def all_seals() -> dict[str, Path]:
+    """unit uuid → seal image, for every unit that has one."""
+    return _all_paths(OWNER_UNIT, SEAL)
+
+
 # -- changing --------------------------------------------------------------------------------
 
 

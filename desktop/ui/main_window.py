@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
         self.paste_action = self.problem_list.paste_action
         self.refresh_action = self._action(_("Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
         self.find_action = self._action(_("Find…"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.print_action = self._action(_("Print…"), self.print_sheet, QKeySequence.StandardKey.Print)
+        self.verify_action = self._action(_("Check a printed sheet…"), self.check_sheet)
         self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(_("About"), self.show_about)
         self.page_actions = []
@@ -150,6 +152,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.paste_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_action)
+        file_menu.addAction(self.verify_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(_("&Edit"))
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.paste_action)
+        toolbar.addAction(self.print_action)
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
         self._fill_campaigns()
@@ -263,6 +269,30 @@ class MainWindow(QMainWindow):
         if self.ctx.campaign_id is None:
             return None
         dialog = PasteDialog(self.ctx, text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def selected_problem_ids(self) -> list[int]:
+        """The problems selected on the page in view (the list or the sign-off queue)."""
+        page = self.stack.currentWidget()
+        selected = getattr(page, "selected_ids", None)
+        return selected() if callable(selected) else []
+
+    def print_sheet(self):
+        from desktop.ui.print_dialog import PrintDialog
+
+        if self.ctx.campaign_id is None:
+            return None
+        dialog = PrintDialog(self.ctx, self.selected_problem_ids(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def check_sheet(self):
+        from desktop.ui.print_dialog import VerifyCodeDialog
+
+        dialog = VerifyCodeDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
