@@ -7,15 +7,12 @@ and lets them untick or reword items before anything is stored.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -43,22 +39,11 @@ from desktop.core.outline import (
     find_catalog,
     parse_outline,
 )
-from desktop.ui.common import run_service
+from desktop.ui.common import ReloadsWhenShown, run_service
 from desktop.ui.context import AppContext
+from desktop.ui.pasted_text import PastedTextDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-PARSE_DELAY_MS = 400  # long enough not to re-parse a whole plan on every keystroke
-
-
-def read_text_file(path: Path) -> str:
-    """Plans saved from WPS on Chinese Windows are often GBK; try UTF-8 first."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -90,7 +75,7 @@ class NodeDialog(QDialog):
         return self.label_edit.text().strip(), self.title_edit.toPlainText().strip()
 
 
-class CatalogPage(QWidget):
+class CatalogPage(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -139,14 +124,14 @@ class CatalogPage(QWidget):
 
         self.is_admin = ctx.session.has_role(Role.ADMIN)
         self.readonly_label.setVisible(not self.is_admin)
-        ctx.campaign_changed.connect(lambda _id: self.reload())
+        ctx.campaign_changed.connect(lambda _id: self.reload_or_defer())
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 
     # -- showing -----------------------------------------------------------------------------
     def _on_data_changed(self, what: str) -> None:
         if what in ("catalog", "problem", "campaign"):
-            self.reload()
+            self.reload_or_defer()
 
     def reload(self) -> None:
         keep = self.selected_id()
@@ -326,22 +311,17 @@ class CatalogPage(QWidget):
         dialog.exec()
 
 
-class OutlineImportDialog(QDialog):
+class OutlineImportDialog(PastedTextDialog):
     """Paste the plan, pick the catalog among the outline's candidates, trim it, import it."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(_("Import the catalog from the plan's text"))
+        super().__init__(
+            ctx, _("Import the catalog from the plan's text"),
+            _("Paste the text of the campaign plan here (实施方案, with its attachments). "
+              "Its numbered headings (一、（一）1.（1）) are read as you type."),
+            parent,
+        )
         self.candidates: list[OutlineNode] = []
-
-        self.text_edit = QPlainTextEdit(self)
-        self.text_edit.setPlaceholderText(_(
-            "Paste the text of the campaign plan here (实施方案, with its attachments). "
-            "Its numbered headings (一、（一）1.（1）) are read as you type."
-        ))
-        self.load_button = QPushButton(_("Load a text file…"), self)
-        self.load_button.clicked.connect(self.choose_file)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -377,56 +357,8 @@ class OutlineImportDialog(QDialog):
         ))
         right_layout.addWidget(self.summary_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([450, 550])
-
-        self.import_button = QPushButton(_("Import"), self)
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.do_import)
-        cancel = QPushButton(_("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.import_button)
-        bottom.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(PARSE_DELAY_MS)
-        self._timer.timeout.connect(self.parse)
-        self.text_edit.textChanged.connect(self._timer.start)
         self.resize(1100, 680)
-        self.parse()
-
-    # -- input -------------------------------------------------------------------------------
-    def set_text(self, text: str) -> None:
-        self.text_edit.setPlainText(text)
-        self._timer.stop()
-        self.parse()
-
-    def load_file(self, path: Path) -> None:
-        self.set_text(read_text_file(path))
-
-    def choose_file(self) -> None:
-        start = self.ctx.settings.get("last_directory")
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Load a text file"), start, _("Text files (*.txt);;All files (*)")
-        )
-        if not name:
-            return
-        path = Path(name)
-        self.ctx.settings.set("last_directory", str(path.parent))
-        try:
-            self.load_file(path)
-        except OSError as error:
-            QMessageBox.warning(self, _("Cannot do this"),
-                                _("The file {name} cannot be read.").format(name=path.name)
-                                + f"\n\n{error}")
+        self.arrange(left, right, _("Import"), (450, 550))
 
     # -- parsing -----------------------------------------------------------------------------
     def parse(self) -> None:

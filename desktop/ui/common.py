@@ -97,3 +97,26 @@ def fill_combo(
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+
+
+class ReloadsWhenShown:
+    """For pages behind the navigation rail: a change made elsewhere reloads the page at once
+    only when it is in view; otherwise the page remembers it is out of date and reloads when
+    it is shown (saving a problem then costs one reload, not one per page).
+
+    Mix in before the Qt class; the page implements ``reload()``."""
+
+    _stale = False
+
+    def reload_or_defer(self) -> None:
+        if self.isWindow() or self.isVisibleTo(self.window()):
+            self._stale = False
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)

@@ -9,15 +9,13 @@ and has a small calculator so the administrator can check a deadline by hand.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,10 +24,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -41,12 +37,11 @@ from desktop.core.errors import DomainError
 from desktop.core.holiday_notice import WEEKDAY_LABELS, HolidayNotice, parse_holiday_notice
 from desktop.core.i18n import N_, _
 from desktop.core.models import Role
-from desktop.ui.catalog_page import read_text_file
 from desktop.ui.common import DateField, error_text, run_service, show_error
 from desktop.ui.context import AppContext
+from desktop.ui.pasted_text import PastedTextDialog
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
-PARSE_DELAY_MS = 400
 
 UNKNOWN_YEARS = N_(
     "The built-in calendar does not include the public holidays of {years}; working days are "
@@ -304,22 +299,17 @@ class HolidayPage(QWidget):
         NoticeImportDialog(self.ctx, self).exec()
 
 
-class NoticeImportDialog(QDialog):
+class NoticeImportDialog(PastedTextDialog):
     """Paste the notice; see every date it fixes and every line it could not read; store."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(
+            ctx, _("Import the holiday notice"),
+            _("Paste the State Council's notice on next year's holidays here "
+              "(国务院办公厅关于20XX年部分节假日安排的通知), with its title."),
+            parent,
+        )
         self.notice: HolidayNotice | None = None
-        self.setWindowTitle(_("Import the holiday notice"))
-
-        self.text_edit = QPlainTextEdit(self)
-        self.text_edit.setPlaceholderText(_(
-            "Paste the State Council's notice on next year's holidays here "
-            "(国务院办公厅关于20XX年部分节假日安排的通知), with its title."
-        ))
-        self.load_button = QPushButton(_("Load a text file…"), self)
-        self.load_button.clicked.connect(self.choose_file)
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(0, 2100)
         self.year_spin.setSpecialValueText(_("from the title"))
@@ -353,48 +343,8 @@ class NoticeImportDialog(QDialog):
         right_layout.addWidget(QLabel(_("What could not be read:"), self))
         right_layout.addWidget(self.problems_list, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        self.import_button = QPushButton(_("Store these dates"), self)
-        self.import_button.clicked.connect(self.do_import)
-        cancel = QPushButton(_("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.import_button)
-        bottom.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(PARSE_DELAY_MS)
-        self._timer.timeout.connect(self.parse)
-        self.text_edit.textChanged.connect(self._timer.start)
         self.resize(1000, 600)
-        self.parse()
-
-    def set_text(self, text: str) -> None:
-        self.text_edit.setPlainText(text)
-        self._timer.stop()
-        self.parse()
-
-    def choose_file(self) -> None:
-        start = self.ctx.settings.get("last_directory")
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Load a text file"), start, _("Text files (*.txt);;All files (*)"))
-        if not name:
-            return
-        path = Path(name)
-        self.ctx.settings.set("last_directory", str(path.parent))
-        try:
-            self.set_text(read_text_file(path))
-        except OSError as error:
-            QMessageBox.warning(self, _("Cannot do this"),
-                                _("The file {name} cannot be read.").format(name=path.name)
-                                + f"\n\n{error}")
+        self.arrange(left, right, _("Store these dates"))
 
     def year(self) -> int | None:
         return self.year_spin.value() or None

@@ -166,26 +166,21 @@ class ImageDialog(QDialog):
         return self.use_file(path) if path else False
 
     def use_file(self, path) -> bool:
-        try:
-            if self.kind == self.SIGNATURE:
-                images.set_user_signature(self.ctx.session, self.owner_id, path)
-            else:
-                images.set_unit_seal(self.ctx.session, self.owner_id, path)
-        except DomainError as error:
-            self.report_error(error)
-            return False
-        self.ctx.changed("image")
-        self.refresh()
-        return True
+        if self.kind == self.SIGNATURE:
+            return self._change(images.set_user_signature, path)
+        return self._change(images.set_unit_seal, path)
 
     def remove(self) -> bool:
         if self._current() is None or not self.confirm(_("Remove this image?")):
             return False
+        if self.kind == self.SIGNATURE:
+            return self._change(images.remove_user_signature)
+        return self._change(images.remove_unit_seal)
+
+    def _change(self, service, *args) -> bool:
+        """Run an image service for this owner; show a refusal, else refresh."""
         try:
-            if self.kind == self.SIGNATURE:
-                images.remove_user_signature(self.ctx.session, self.owner_id)
-            else:
-                images.remove_unit_seal(self.ctx.session, self.owner_id)
+            service(self.ctx.session, self.owner_id, *args)
         except DomainError as error:
             self.report_error(error)
             return False

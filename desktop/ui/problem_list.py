@@ -9,19 +9,16 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QCompleter,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,11 +28,11 @@ from desktop.core import org, problem_query, problems
 from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.errors import DomainError
 from desktop.core.i18n import _
-from desktop.core.models import KIND_LABELS, SCOPE_LABELS, STATE_LABELS, Role, Scope, State
+from desktop.core.models import SCOPE_LABELS, STATE_LABELS, Role, Scope, State
 from desktop.core.problem_query import ProblemFilter
 from desktop.ui.common import DateField, fill_combo, show_error
 from desktop.ui.context import AppContext
-from desktop.ui.problem_model import COLUMN_KEYS, ProblemTableModel
+from desktop.ui.problem_model import COLUMN_KEYS, ProblemTableModel, problem_table
 
 SEARCH_DELAY_MS = 250
 HEADER_KEY = "problems"
@@ -121,36 +118,10 @@ class ProblemListPage(QWidget):
         for column in (1, 3, 5, 7):
             grid.setColumnStretch(column, 1)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
+        self.table = problem_table(self, self.model)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        # at 1366×768 every column fits; the problem text takes what is left
-        digits = self.fontMetrics().horizontalAdvance("2026-11-30") + 16
-        metrics = self.fontMetrics()
-
-        def fits(labels) -> int:  # the widest label of the interface language, with padding
-            return max(metrics.horizontalAdvance(_(label)) for label in labels) + 16
-
-        widths = {"light": 28, "code": 90, "unit": 130, "catalog": 160, "description": 300,
-                  "kind": fits(KIND_LABELS.values()), "state": fits(STATE_LABELS.values()),
-                  "person": 80, "due_date": digits, "found_date": digits}
-        for column, key in enumerate(COLUMN_KEYS):
-            header.resizeSection(column, widths[key])
-        header.setSectionResizeMode(COLUMN_KEYS.index("light"), QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(
-            COLUMN_KEYS.index("description"), QHeaderView.ResizeMode.Stretch
-        )
         header.setSortIndicator(COLUMN_KEYS.index("code"), Qt.SortOrder.AscendingOrder)
         saved = self.ctx.settings.header_state(HEADER_KEY)
         if not saved.isEmpty():

@@ -12,7 +12,8 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.core import problem_query
 from desktop.core.deadlines import LIGHT_LABELS, Light, LightRules
@@ -46,6 +47,47 @@ COLUMNS: list[tuple[str | None, str]] = [
     ("found_date", N_("Found on")),
 ]
 COLUMN_KEYS = [key for key, _header in COLUMNS]
+
+
+def column_widths(metrics: QFontMetrics) -> dict[str, int]:
+    """Widths at which every column fits a 1366×768 screen; kind and state as wide as their
+    longest label in the interface language, dates as wide as a date."""
+
+    def fits(labels) -> int:
+        return max(metrics.horizontalAdvance(_(label)) for label in labels) + 16
+
+    date = metrics.horizontalAdvance("2026-11-30") + 16
+    return {"light": 28, "code": 90, "unit": 130, "catalog": 160, "description": 300,
+            "kind": fits(KIND_LABELS.values()), "state": fits(STATE_LABELS.values()),
+            "person": 80, "due_date": date, "found_date": date}
+
+
+def problem_table(parent: QWidget, model: ProblemTableModel,
+                  widths: dict[str, int] | None = None,
+                  hidden: tuple[str, ...] = ()) -> QTableView:
+    """A read-only table of problems, whole rows selected, one line per row, the light column
+    fixed and the problem text taking the width that is left."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(False)
+    sizes = column_widths(parent.fontMetrics()) | (widths or {})
+    for column, key in enumerate(COLUMN_KEYS):
+        if key in hidden:
+            table.setColumnHidden(column, True)
+        else:
+            header.resizeSection(column, sizes[key])
+    header.setSectionResizeMode(COLUMN_KEYS.index("light"), QHeaderView.ResizeMode.Fixed)
+    header.setSectionResizeMode(COLUMN_KEYS.index("description"), QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def light_icon(light: Light, size: int = 12) -> QIcon:
@@ -92,6 +134,7 @@ class ProblemTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._filter: ProblemFilter | None = None
+        self._fixed: list[int] | None = None  # a given list (a queue) instead of a filter
         self._rules: LightRules | None = None
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, ProblemRow]] = OrderedDict()
@@ -103,6 +146,14 @@ class ProblemTableModel(QAbstractTableModel):
     # --- what is shown -------------------------------------------------------------------
     def set_filter(self, problem_filter: ProblemFilter | None, rules: LightRules | None) -> None:
         self._filter = problem_filter
+        self._fixed = None
+        self._rules = rules
+        self.reload()
+
+    def set_ids(self, ids: list[int], rules: LightRules | None) -> None:
+        """Show exactly these problems in this order (a queue); sorting then keeps it."""
+        self._filter = None
+        self._fixed = list(ids)
         self._rules = rules
         self.reload()
 
@@ -114,7 +165,9 @@ class ProblemTableModel(QAbstractTableModel):
         """Run the query again (after a change or a new filter) and forget the cached rows."""
         self.beginResetModel()
         self._pages.clear()
-        if self._filter is None:
+        if self._fixed is not None:
+            self._ids = list(self._fixed)
+        elif self._filter is None:
             self._ids = []
         else:
             self._ids = problem_query.matching_ids(
@@ -212,7 +265,7 @@ class ProblemTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         key = COLUMN_KEYS[column]
-        if key is None:
+        if key is None or self._fixed is not None:
             return
         self._sort_key = key
         self._descending = order == Qt.SortOrder.DescendingOrder

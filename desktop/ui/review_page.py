@@ -15,16 +15,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTabBar,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -43,9 +40,9 @@ from desktop.core.models import (
     Unit,
 )
 from desktop.core.problems import live_measures
-from desktop.ui.common import show_error
+from desktop.ui.common import ReloadsWhenShown, show_error
 from desktop.ui.context import AppContext
-from desktop.ui.problem_model import COLUMN_KEYS, ProblemTableModel
+from desktop.ui.problem_model import ProblemTableModel, problem_table
 from desktop.ui.review_dialogs import OpinionDialog, SignDialog
 
 QUEUE_TITLES = {
@@ -78,34 +75,11 @@ HIDDEN_COLUMNS = ("catalog", "kind", "found_date")
 SIGN_STYLE = "QPushButton { font-weight: bold; color: #a50e0e; }"
 
 
-class QueueModel(ProblemTableModel):
-    """The problem list's model over a fixed list of ids (a queue, already in deadline order):
-    rows are still fetched a page at a time as they are shown."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._queue: list[int] = []
-
-    def set_ids(self, ids: list[int], rules) -> None:
-        self._queue = list(ids)
-        self._rules = rules
-        self.reload()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._pages.clear()
-        self._ids = list(self._queue)
-        self.endResetModel()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """The queue keeps its deadline order."""
-
-
 def _required(action: str) -> bool:
     return any(rule.opinion_required for rule in workflow.RULES if rule.action == action)
 
 
-class ReviewPage(QWidget):
+class ReviewPage(ReloadsWhenShown, QWidget):
     """Attributes tests drive: ``tabs`` (tab data: queue name), ``queues`` (name → ids),
     ``model``, ``table``, ``detail``, ``empty_label``, ``role_note``, ``buttons`` (action →
     button), ``open_button``, ``signature_button``, ``status_label``; ``show_queue(name)``,
@@ -123,9 +97,9 @@ class ReviewPage(QWidget):
         self.ask_opinion: Callable[[str, int, bool], str | None] = self._ask_opinion
         self.ask_signature: Callable[[int], tuple[str, str] | None] = self._ask_signature
         self.report_error: Callable[[DomainError], None] = lambda e: show_error(self, e)
-        self.model = QueueModel(self)
+        self.model = ProblemTableModel(self)
         self._build()
-        ctx.campaign_changed.connect(lambda _id: self.reload())
+        ctx.campaign_changed.connect(lambda _id: self.reload_or_defer())
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 
@@ -149,29 +123,10 @@ class ReviewPage(QWidget):
         self.role_note.setStyleSheet(
             "background: #e8f0fe; color: #174ea6; border: 1px solid #c6dafc; padding: 6px;")
 
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        digits = self.fontMetrics().horizontalAdvance("2026-11-30") + 16
-        widths = {"light": 28, "code": 84, "unit": 110, "description": 240, "state": 64,
-                  "person": 70, "due_date": digits}
-        for column, key in enumerate(COLUMN_KEYS):
-            if key in HIDDEN_COLUMNS:
-                self.table.setColumnHidden(column, True)
-            else:
-                header.resizeSection(column, widths[key])
-        header.setSectionResizeMode(COLUMN_KEYS.index("light"), QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(
-            COLUMN_KEYS.index("description"), QHeaderView.ResizeMode.Stretch)
+        # narrower than the problem list: the detail pane stands beside it
+        self.table = problem_table(
+            self, self.model, {"code": 84, "unit": 110, "description": 240, "state": 64,
+                               "person": 70}, HIDDEN_COLUMNS)
         self.table.doubleClicked.connect(
             lambda index: self._emit_open(self.model.problem_id(index.row())))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
@@ -290,7 +245,7 @@ class ReviewPage(QWidget):
 
     def _on_data_changed(self, what: str) -> None:
         if what in ("problem", "campaign"):
-            self.reload()
+            self.reload_or_defer()
 
     # --- selection and detail ------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -87,15 +87,17 @@ def _dates_backwards(start: dt.date | None, end: dt.date | None) -> bool:
     return start is not None and end is not None and end < start
 
 
-class PhaseDialog(FormDialog):
-    """Fields: ``name_edit``, ``start_field``, ``end_field``."""
+class PeriodDialog(FormDialog):
+    """A name with a start and an end date (a phase, a new campaign). Fields: ``name_edit``,
+    ``start_field``, ``end_field``."""
 
-    def __init__(self, parent: QWidget | None, phase: Phase | None = None) -> None:
-        super().__init__(parent, _("Edit phase") if phase else _("Add phase"))
-        self.name_edit = QLineEdit(phase.name if phase else "")
-        self.start_field = DateField(day=phase.start_date if phase else None)
-        self.end_field = DateField(day=phase.end_date if phase else None)
-        self.form.addRow(_("Phase name"), self.name_edit)
+    def __init__(self, parent: QWidget | None, title: str, name_label: str, name: str = "",
+                 start: dt.date | None = None, end: dt.date | None = None) -> None:
+        super().__init__(parent, title)
+        self.name_edit = QLineEdit(name)
+        self.start_field = DateField(day=start)
+        self.end_field = DateField(day=end)
+        self.form.addRow(name_label, self.name_edit)
         self.form.addRow(_("Start date"), self.start_field)
         self.form.addRow(_("End date"), self.end_field)
         self.watch(self.name_edit, self.start_field, self.end_field)
@@ -110,6 +112,15 @@ class PhaseDialog(FormDialog):
     def values(self) -> dict[str, Any]:
         return {"name": self.name_edit.text().strip(), "start_date": self.start_field.value(),
                 "end_date": self.end_field.value()}
+
+
+class PhaseDialog(PeriodDialog):
+    def __init__(self, parent: QWidget | None, phase: Phase | None = None) -> None:
+        super().__init__(
+            parent, _("Edit phase") if phase else _("Add phase"), _("Phase name"),
+            phase.name if phase else "", phase.start_date if phase else None,
+            phase.end_date if phase else None,
+        )
 
 
 class MilestoneDialog(FormDialog):
@@ -145,30 +156,12 @@ class MilestoneDialog(FormDialog):
                 "done_date": self.done_field.value()}
 
 
-class NewCampaignDialog(FormDialog):
-    """Fields: ``name_edit``, ``start_field``, ``end_field``; the rest is set on the page."""
+class NewCampaignDialog(PeriodDialog):
+    """The rest of the campaign is set on the page afterwards."""
 
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent, _("New campaign"))
-        self.name_edit = QLineEdit()
+        super().__init__(parent, _("New campaign"), _("Campaign name"))
         self.name_edit.setMinimumWidth(360)
-        self.start_field = DateField()
-        self.end_field = DateField()
-        self.form.addRow(_("Campaign name"), self.name_edit)
-        self.form.addRow(_("Start date"), self.start_field)
-        self.form.addRow(_("End date"), self.end_field)
-        self.watch(self.name_edit, self.start_field, self.end_field)
-
-    def missing(self) -> str:
-        if not self.name_edit.text().strip():
-            return _("Enter a name.")
-        if _dates_backwards(self.start_field.value(), self.end_field.value()):
-            return _("The end date is before the start date.")
-        return ""
-
-    def values(self) -> dict[str, Any]:
-        return {"name": self.name_edit.text().strip(), "start_date": self.start_field.value(),
-                "end_date": self.end_field.value()}
 
 
 class UnitDialog(FormDialog):

@@ -11,8 +11,9 @@ from desktop.core import catalog
 from desktop.core.i18n import _
 from desktop.core.org import catalog_tree
 from desktop.core.problems import ProblemInput, create_problem
-from desktop.ui.catalog_page import CatalogPage, OutlineImportDialog, read_text_file
+from desktop.ui.catalog_page import CatalogPage, OutlineImportDialog
 from desktop.ui.context import AppContext
+from desktop.ui.pasted_text import read_text_file
 from desktop.ui.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -129,3 +129,22 @@ def test_sign_in(qtbot, office):
     dialog.password_edit.setText(PASSWORD)
     assert dialog.try_sign_in()
     assert dialog.session.user.username == "clerk"
+
+
+def test_pages_out_of_view_reload_when_shown(qtbot, office, tmp_path):
+    problem = add_problem(office, "待审核的问题")
+    window = make_window(qtbot, office, tmp_path, who="solo")
+    window.show()
+    qtbot.waitExposed(window)
+    review = window.pages["review"]
+    reloads = []
+    original = review.reload
+    review.reload = lambda: (reloads.append(1), original())
+    from desktop.core import workflow
+
+    workflow.apply(office.session("solo"), problem.id, "submit")
+    window.ctx.changed("problem")
+    assert reloads == []  # not in view: only marked out of date
+    window.show_page("review")
+    assert reloads == [1]
+    assert problem.id in review.queues["review"]
