@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "code against the records")
     checking.add_argument("code")
     _add_db(checking)
+    from desktop import cli_stats
+
+    cli_stats.add_parser(sub)
+    COMMANDS.update(cli_stats.COMMANDS)
     return parser
 
 
