@@ -43,6 +43,11 @@ def run_service(parent: QWidget | None, call: Callable[..., T], *args: Any, **kw
         return None
 
 
+def long_date(day: dt.date) -> str:
+    """A date the way a sentence says it: 2026年11月20日, or 2026-11-20 in English."""
+    return _("{year}-{month:02}-{day:02}").format(year=day.year, month=day.month, day=day.day)
+
+
 def to_qdate(day: dt.date | None) -> QDate:
     return QDate(day.year, day.month, day.day) if day else NO_DATE
 
