@@ -10,8 +10,6 @@ margins that keep the same footer room.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +38,7 @@ from reportlab.platypus import paragraph as paragraph_module
 from desktop.core.i18n import _
 from desktop.core.sheet_codes import QR_PREFIX, format_code
 from desktop.exchange.fonts import FontSet
+from desktop.exchange.safe_write import write_file_atomically
 
 # reportlab's CJK line breaking knows the Japanese punctuation that may not start a line, but
 # not the full-width Chinese comma, colon, semicolon, ! and ?, so a line could begin with "，".
@@ -342,23 +341,9 @@ def check_pdf(data: bytes) -> None:
 
 
 def write_atomically(data: bytes, out: Path, commit: Callable[[], None] | None = None) -> None:
-    """Write ``data`` to ``out`` whole or not at all: a temporary file in the same folder,
-    checked, then renamed over the target. ``commit`` runs just before the rename (it stores
-    the codes); when it fails, no file is left."""
+    """Write ``data`` to ``out`` whole or not at all (see ``safe_write``), checked as a PDF.
+    ``commit`` runs just before the rename (it stores the codes); when it fails, no file is
+    left."""
     check_pdf(data)
-    out = Path(out)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part",
-                                         dir=out.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        check_pdf(temp.read_bytes())
-        if commit is not None:
-            commit()
-        os.replace(temp, out)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_file_atomically(Path(out), lambda fh: fh.write(data),
+                          verify=lambda temp: check_pdf(temp.read_bytes()), commit=commit)
