@@ -341,6 +341,52 @@ class StoredImage(Record):
     added_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
 
 
+class Urge(Record):
+    """One problem named on a saved or printed 催办通知单 (migration v006): which notice (its
+    verification code), which responsible unit was urged, by whom and when. Counting these
+    rows is how a repeated urging becomes visible (第N次催办)."""
+
+    problem = ForeignKeyField(Problem, backref="urges", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, on_delete="RESTRICT")
+    code = CharField(max_length=32, index=True)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_name = CharField(max_length=100, default="")
+    at = DateTimeField(default=clock.now)
+    as_of = DateField()
+
+
+class ImportBatch(BaseModel):
+    """One imported ledger file (migration v007): which file (name and SHA-256), from which
+    unit, for which campaign, by whom, and what it brought. A hand-made ledger is logged as
+    kind "handmade" and stays unverified until someone checks it against the paper."""
+
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    file_name = CharField(max_length=255)
+    checksum = CharField(max_length=64, index=True)
+    kind = CharField(max_length=10)  # "ledger" | "handmade"
+    verified = BooleanField(default=True)
+    exporting_unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    campaign = ForeignKeyField(Campaign, null=True, on_delete="RESTRICT")
+    at = DateTimeField(default=clock.now)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_name = CharField(max_length=100, default="")
+    counts = TextField(default="{}")  # JSON: category → count
+
+
+class ImportBaseline(BaseModel):
+    """The last import of one record: the version the file carried and the local version it
+    left. "Changed since the last import" compares against these, on either side. The record
+    UUID is the one in the file; ``local_uuid`` differs only for a unit or campaign matched by
+    name."""
+
+    record_uuid = CharField(max_length=36, unique=True)
+    entity = CharField(max_length=40)
+    local_uuid = CharField(max_length=36, index=True)
+    incoming_version = IntegerField()
+    local_version = IntegerField()
+    batch = ForeignKeyField(ImportBatch, backref="baselines", on_delete="RESTRICT")
+
+
 RECORD_MODELS: tuple[type[Record], ...] = (
     Unit,
     Person,
@@ -359,8 +405,11 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     InstitutionProblem,
     HolidayOverride,
     StoredImage,
+    Urge,
 )
-ALL_MODELS: tuple[type[BaseModel], ...] = (Meta, *RECORD_MODELS, AuditEvent)
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Meta, *RECORD_MODELS, AuditEvent, ImportBatch, ImportBaseline,
+)
 ENTITY_MODELS: dict[str, type[Record]] = {m._meta.table_name: m for m in RECORD_MODELS}
 
 

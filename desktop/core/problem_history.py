@@ -35,7 +35,9 @@ from desktop.core.models import (
     State,
     Transition,
     Unit,
+    Urge,
 )
+from desktop.core.sheet_codes import format_code
 from desktop.core.workflow import ACTION_LABELS
 
 FIELD_LABELS: dict[str, str] = {
@@ -290,6 +292,14 @@ def _transition_entry(action: str, before: dict, after: dict, names: _Names):
     return headline, details
 
 
+def _urge_entry(action: str, before: dict, after: dict, names: _Names):
+    if action != "create":
+        return None
+    return Phrase(N_("Urged (notice with verification code {code}, to {unit})"),
+                  {"code": format_code(after.get("code", "")),
+                   "unit": _shown("unit", after.get("unit"), names)}), []
+
+
 _DESCRIBERS = {
     "problem": _problem_entry,
     "measure": _measure_entry,
@@ -298,12 +308,14 @@ _DESCRIBERS = {
     "referral": _referral_entry,
     "institution_problem": _link_entry,
     "transition": _transition_entry,
+    "urge": _urge_entry,
 }
 
 
 def _related_uuids(problem: Problem) -> list[str]:
     uuids = [problem.uuid]
-    for model in (Measure, ProgressNote, EvidenceFile, Referral, InstitutionProblem, Transition):
+    for model in (Measure, ProgressNote, EvidenceFile, Referral, InstitutionProblem, Transition,
+                  Urge):
         query = model.select(model.uuid).where(model.problem == problem.id).tuples()
         uuids.extend(u for (u,) in query)
     return uuids

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import JOIN, fn
 
-from desktop.core import audit, clock
+from desktop.core import audit, clock, urging
 from desktop.core.calendar import load_calendar
 from desktop.core.deadlines import Light, LightRules
 from desktop.core.errors import NotFound, ValidationError
@@ -240,9 +240,22 @@ def _problem_view(view: str) -> Callable[[Sequence[str], ViewContext], ViewResul
             if view == "urge":
                 fields["light"] = row.light
             out[uuid] = (version, fields)
+        if view == "urge":
+            _add_urge_rounds(out, ids, ctx)
         return out
 
     return build
+
+
+def _add_urge_rounds(out: ViewResult, ids: dict[int, tuple[str, int]],
+                     ctx: ViewContext) -> None:
+    """第N次催办: the rounds of urging before the notice's day. Only earlier days count, so
+    recording this notice's own urges leaves what its code covers unchanged; the field is
+    absent for a first urge, so notices issued before urges were recorded still verify."""
+    earlier = urging.urge_counts(list(ids), before=ctx.as_of)
+    for pid, rounds in earlier.items():
+        if rounds:
+            out[ids[pid][0]][1]["urged_before"] = rounds
 
 
 def _measure_plan(uuids: Sequence[str], ctx: ViewContext) -> ViewResult:
@@ -423,13 +436,23 @@ def signoff_candidates(campaign_id: int, unit_id: int | None = None) -> list[int
     return matching_ids(f, sort="code" if unit_id else "unit")
 
 
-def _urged(campaign: Campaign, ctx: ViewContext) -> dict[int, list[tuple[int, set[int]]]]:
-    """Responsible unit id → [(problem id, ids of that unit's open measures)] for every open
-    problem that is overdue or due soon on ``as_of``. A problem is urged to the units of its
-    open measures, or to its own unit when no open measure names one."""
+def _urgent_ids(campaign: Campaign, ctx: ViewContext) -> list[int]:
+    """Open problems overdue or due soon on ``as_of``, soonest deadline first."""
     f = ProblemFilter(campaign.id, states=frozenset(s.value for s in OPEN_STATES),
                       lights=frozenset({Light.RED.value, Light.YELLOW.value}))
-    ids = matching_ids(f, sort="due_date", rules=ctx.rules)
+    return matching_ids(f, sort="due_date", rules=ctx.rules)
+
+
+def _urged(campaign: Campaign, ctx: ViewContext,
+           only: Collection[int] | None = None) -> dict[int, list[tuple[int, set[int]]]]:
+    """Responsible unit id → [(problem id, ids of that unit's open measures)] for every open
+    problem that is overdue or due soon on ``as_of`` (among ``only`` when given). A problem is
+    urged to the units of its open measures, or to its own unit when no open measure names
+    one."""
+    ids = _urgent_ids(campaign, ctx)
+    if only is not None:
+        wanted = set(only)
+        ids = [pid for pid in ids if pid in wanted]
     own = {}
     for chunk in _chunks(ids):
         own.update(Problem.select(Problem.id, Problem.unit).where(Problem.id.in_(list(chunk)))
@@ -450,20 +473,43 @@ def _urged(campaign: Campaign, ctx: ViewContext) -> dict[int, list[tuple[int, se
     return by_unit
 
 
-def urge_units(campaign_id: int, as_of: dt.date | None = None) -> list[int]:
-    """Units that have overdue or due-soon items, in the unit tree's order."""
+@dataclass(frozen=True)
+class UrgeSelection:
+    """The chosen problems split into those a notice can urge and those it leaves out
+    (closed, on track, ongoing, not started: neither overdue nor due soon)."""
+
+    urged: list[int]
+    left_out: list[int]
+
+
+def urge_selection(campaign_id: int, problem_ids: Sequence[int],
+                   as_of: dt.date | None = None) -> UrgeSelection:
     campaign = _campaign(campaign_id)
     ctx = ViewContext.make(campaign, as_of or clock.today())
-    urged = _urged(campaign, ctx)
+    urgent = set(_urgent_ids(campaign, ctx))
+    chosen = list(dict.fromkeys(problem_ids))
+    return UrgeSelection(urged=[p for p in chosen if p in urgent],
+                         left_out=[p for p in chosen if p not in urgent])
+
+
+def urge_units(campaign_id: int, as_of: dt.date | None = None,
+               problem_ids: Collection[int] | None = None) -> list[int]:
+    """Units that have overdue or due-soon items (among ``problem_ids`` when given), in the
+    unit tree's order."""
+    campaign = _campaign(campaign_id)
+    ctx = ViewContext.make(campaign, as_of or clock.today())
+    urged = _urged(campaign, ctx, problem_ids)
     return [u.id for u, _depth in unit_tree() if u.id in urged]
 
 
-def urge(campaign_id: int, unit_id: int, as_of: dt.date | None = None) -> Sheet:
-    """催办通知单 for one responsible unit: its overdue and due-soon problems, with the measures
-    it is responsible for (all of them when it is the problem's own unit)."""
+def urge(campaign_id: int, unit_id: int, as_of: dt.date | None = None,
+         problem_ids: Collection[int] | None = None) -> Sheet:
+    """催办通知单 for one responsible unit: its overdue and due-soon problems (those among
+    ``problem_ids`` when given), with the measures it is responsible for (all of them when it
+    is the problem's own unit). A problem urged on an earlier day says 第N次催办."""
     campaign, unit = _campaign(campaign_id), _unit(unit_id)
     sheet, ctx = _start(SheetKind.URGE, campaign, unit, as_of)
-    entries = _urged(campaign, ctx).get(unit_id, [])
+    entries = _urged(campaign, ctx, problem_ids).get(unit_id, [])
     uuids = _problem_uuids([pid for pid, _measures in entries])
     measure_ids = [mid for _pid, measures in entries for mid in measures]
     measure_uuids: dict[int, str] = {}
@@ -497,9 +543,10 @@ def report(campaign_id: int, unit_id: int | None = None, as_of: dt.date | None =
 
 
 def build_for(kind: str, campaign_id: int, unit_id: int | None = None,
-              problem_id: int | None = None, as_of: dt.date | None = None) -> list[Sheet]:
+              problem_id: int | None = None, as_of: dt.date | None = None,
+              problem_ids: Collection[int] | None = None) -> list[Sheet]:
     """The sheets one print request makes: a closing form per problem, an urging notice per
-    responsible unit, else one sheet."""
+    responsible unit (for ``problem_ids`` only, when given), else one sheet."""
     kind = SheetKind(kind)
     if kind == SheetKind.PROBLEMS:
         return [problem_list(campaign_id, unit_id, as_of)]
@@ -513,9 +560,13 @@ def build_for(kind: str, campaign_id: int, unit_id: int | None = None,
             raise ValidationError(N_("No problem is waiting for closing or closed; there is "
                                      "no closing form to print."))
         return [signoff(pid, as_of) for pid in ids]
-    units = [unit_id] if unit_id is not None else urge_units(campaign_id, as_of)
-    sheets = [urge(campaign_id, uid, as_of) for uid in units]
+    units = ([unit_id] if unit_id is not None
+             else urge_units(campaign_id, as_of, problem_ids))
+    sheets = [urge(campaign_id, uid, as_of, problem_ids) for uid in units]
     sheets = [s for s in sheets if s.of("problem")]
+    if not sheets and problem_ids is not None:
+        raise ValidationError(N_("None of the chosen problems is overdue or due soon; there "
+                                 "is no urging notice to print."))
     if not sheets:
         raise ValidationError(N_("Nothing is overdue or due soon; there is no urging notice "
                                  "to print."))

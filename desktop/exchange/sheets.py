@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.platypus import LayoutError, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
-from desktop.core import sheet_codes, sheet_data
+from desktop.core import sheet_codes, sheet_data, urging
 from desktop.core.deadlines import Light
 from desktop.core.i18n import _, translate
 from desktop.core.models import KIND_LABELS, STATE_LABELS, Kind, State, database
@@ -235,15 +235,19 @@ def plan_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
 
 
 def urge_reason(fields: Mapping, as_of: dt.date) -> str:
+    """Why the unit is urged, and 第N次催办 when it was urged about this on an earlier day."""
     due = dt.date.fromisoformat(fields["due_date"]) if fields.get("due_date") else None
     if due is None:
-        return translate(STATE_LABELS[State(fields["state"])])
-    days = (due - as_of).days
-    if days < 0:
-        return _("Overdue by {days} day(s)").format(days=-days)
-    if days == 0:
-        return _("Due today")
-    return _("Due in {days} day(s)").format(days=days)
+        reason = translate(STATE_LABELS[State(fields["state"])])
+    elif (days := (due - as_of).days) < 0:
+        reason = _("Overdue by {days} day(s)").format(days=-days)
+    elif days == 0:
+        reason = _("Due today")
+    else:
+        reason = _("Due in {days} day(s)").format(days=days)
+    if fields.get("urged_before"):
+        reason += "\n" + _("Urging no. {number}").format(number=fields["urged_before"] + 1)
+    return reason
 
 
 def urge_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
@@ -438,19 +442,33 @@ def export_sheets(
     signature_images: ImageMap | None = None,
     seal_images: ImageMap | None = None,
     fonts: FontSet | None = None,
+    record_urges: bool = True,
 ) -> list[str]:
     """Render, write ``out`` whole or not at all, and store the codes in the same step (no
-    stored code without its file, no file whose code is not stored). Returns the codes."""
+    stored code without its file, no file whose code is not stored); an urging notice records
+    its urges in that step too, unless ``record_urges`` is false (a preview on screen, whose
+    urges ``deliver_urges`` records once it is printed or saved). Returns the codes."""
     codes = [sheet_codes.code_for(s) for s in sheets]
     data = render_pdf(sheets, codes, signature_images, seal_images, fonts)
     issued: list[str] = []
 
     def store() -> None:
         issued.extend(sheet_codes.issue(session, s) for s in sheets)
+        if record_urges:
+            deliver_urges(session, sheets, issued)
 
     with database.atomic():
         write_atomically(data, Path(out), commit=store)
     return issued
+
+
+def deliver_urges(session: Session, sheets: Sequence[Sheet], codes: Sequence[str]) -> None:
+    """An urging notice that left the office (written, printed or saved) is an urge of each
+    problem on it; recording the same notice again adds nothing."""
+    with database.atomic():
+        for sheet, code in zip(sheets, codes, strict=True):
+            if sheet.kind == SheetKind.URGE:
+                urging.record_sheet_urges(session, sheet, code)
 
 
 def print_sheets(
@@ -463,7 +481,8 @@ def print_sheets(
     as_of: dt.date | None = None,
     signature_images: ImageMap | None = None,
     seal_images: ImageMap | None = None,
+    problem_ids: Sequence[int] | None = None,
 ) -> list[str]:
     """Build the sheets of one print request and export them (see ``sheet_data.build_for``)."""
-    sheets = sheet_data.build_for(kind, campaign_id, unit_id, problem_id, as_of)
+    sheets = sheet_data.build_for(kind, campaign_id, unit_id, problem_id, as_of, problem_ids)
     return export_sheets(session, sheets, out, signature_images, seal_images)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -73,8 +73,12 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> int:
 class PdfPreviewDialog(QDialog):
     """The sheet as it will print: page view, print…, save as PDF…, close.
 
-    ``path`` is a finished PDF (exchange writes it whole or not at all). Tests replace
-    ``choose_printer`` and ``choose_save_path`` instead of opening system dialogs."""
+    ``path`` is a finished PDF (exchange writes it whole or not at all). ``delivered`` is
+    emitted once pages went to a printer or a copy was saved: the moment a sheet leaves the
+    screen (an urging notice is an urge only from then on). Tests replace ``choose_printer``
+    and ``choose_save_path`` instead of opening system dialogs."""
+
+    delivered = Signal()
 
     def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,10 +126,13 @@ class PdfPreviewDialog(QDialog):
         if printer is None:
             return 0
         try:
-            return print_document(self.document, printer)
+            printed = print_document(self.document, printer)
         except OSError as error:
             QMessageBox.warning(self, _("Cannot print"), str(error))
             return 0
+        if printed:
+            self.delivered.emit()
+        return printed
 
     def save_copy(self) -> Path | None:
         target = self.choose_save_path()
@@ -141,5 +148,6 @@ class PdfPreviewDialog(QDialog):
             partial.unlink(missing_ok=True)
             QMessageBox.warning(self, _("Cannot save"), str(error))
             return None
+        self.delivered.emit()
         return target
 

@@ -46,6 +46,7 @@ class PrintDialog(QDialog):
         self.ctx = ctx
         self.selected_ids = list(selected_ids or [])
         self.scratch = QTemporaryDir()
+        self.rendered: tuple[list[sheet_data.Sheet], list[str]] = ([], [])
         self.setWindowTitle(_("Print a sheet"))
         self.kind_buttons: dict[SheetKind, QRadioButton] = {}
         group = QButtonGroup(self)
@@ -117,10 +118,12 @@ class PrintDialog(QDialog):
         out = Path(self.scratch.path()) / name
         chosen = self.images_box.isChecked()
         try:
-            sheet_render.export_sheets(
-                self.ctx.session, self.build(), out,
+            sheets = self.build()
+            codes = sheet_render.export_sheets(
+                self.ctx.session, sheets, out,
                 images.all_signatures() if chosen else None,
                 images.all_seals() if chosen else None,
+                record_urges=False,
             )
         except DomainError as error:
             self.message.setText(error_text(error))
@@ -128,6 +131,7 @@ class PrintDialog(QDialog):
         except OSError as error:
             self.message.setText(str(error))
             return None
+        self.rendered = (sheets, codes)
         return out
 
     def preview(self) -> None:
@@ -137,7 +141,21 @@ class PrintDialog(QDialog):
 
     def show_preview(self, path: Path, title: str) -> None:
         dialog = PdfPreviewDialog(path, title, self)
+        dialog.delivered.connect(self.delivered)
         dialog.exec()
+
+    def delivered(self) -> None:
+        """The previewed sheets were printed or saved: urging notices become urges now, not
+        when they were only looked at."""
+        sheets, codes = self.rendered
+        if not any(s.kind == SheetKind.URGE for s in sheets):
+            return
+        try:
+            sheet_render.deliver_urges(self.ctx.session, sheets, codes)
+        except DomainError as error:
+            self.message.setText(error_text(error))
+            return
+        self.ctx.changed("problem")
 
 
 class VerifyCodeDialog(QDialog):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import org, problem_query, problems
+from desktop.core import org, problem_query, problems, sheet_data, urging
 from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.errors import DomainError
 from desktop.core.i18n import _
@@ -32,6 +32,8 @@ from desktop.core.models import SCOPE_LABELS, STATE_LABELS, Role, Scope, State
 from desktop.core.problem_query import ProblemFilter
 from desktop.ui.common import DateField, fill_combo, show_error
 from desktop.ui.context import AppContext
+from desktop.ui.light_legend import CHANGED as LIGHTS_CHANGED
+from desktop.ui.light_legend import LightLegend, forget_colours
 from desktop.ui.problem_model import COLUMN_KEYS, ProblemTableModel, problem_table
 
 SEARCH_DELAY_MS = 250
@@ -41,7 +43,7 @@ HEADER_KEY = "problems"
 class ProblemListPage(QWidget):
     """Attributes tests drive: ``search_edit``, ``unit_combo``, ``state_combo``, ``light_combo``,
     ``area_combo``, ``person_combo``, ``source_combo``, ``scope_combo``, ``due_from``, ``due_to``,
-    ``table``, ``model``, ``count_label``; ``apply_filters()`` runs the query at once (the search
+    ``table``, ``model``, ``count_label``, ``legend``, ``urge_action``; ``apply_filters()`` runs the query at once (the search
     box otherwise waits for the typing to pause)."""
 
     counts_changed = Signal(int, int)  # shown, in campaign
@@ -155,6 +157,14 @@ class ProblemListPage(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
         self.table.addAction(self.delete_action)
+        self.urge_action = QAction(_("Urge…"), self)
+        self.urge_action.setToolTip(_("Print urging notices for the selected overdue or "
+                                      "due-soon problems, one per responsible unit"))
+        self.urge_action.triggered.connect(self.urge_selected)
+        self.urge_button = QToolButton(self)
+        self.urge_button.setDefaultAction(self.urge_action)
+        self.urge_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.urge_dialog = None  # the last one opened (tests drive it)
         self.new_button.setDefaultAction(self.new_action)
         self.new_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.paste_button.setDefaultAction(self.paste_action)
@@ -162,12 +172,15 @@ class ProblemListPage(QWidget):
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.urge_button)
         bottom.addWidget(self.paste_button)
         bottom.addWidget(self.new_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(grid)
+        self.legend = LightLegend(self.ctx, compact=True, parent=self)
+        layout.addWidget(self.legend)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.table)
@@ -284,6 +297,10 @@ class ProblemListPage(QWidget):
         self.counts_changed.emit(shown, self._total)
 
     def _on_data_changed(self, what: str) -> None:
+        if what == LIGHTS_CHANGED:
+            forget_colours()
+            self.model.forget_icons()
+            return
         self._total_for = None
         if what in ("problem",):
             self.apply_filters()
@@ -332,6 +349,35 @@ class ProblemListPage(QWidget):
             return
         self.ctx.changed("problem")
 
+    def urge_selected(self):
+        """催办: notices for the selected problems that are overdue or due soon; the others
+        are named as left out. Returns the dialog (None when there is nothing to urge)."""
+        ids = self.selected_ids()
+        campaign_id = self.ctx.campaign_id
+        if not ids or campaign_id is None:
+            self.inform(_("Select the overdue or due-soon problems to urge first."))
+            return None
+        if not any(self.ctx.session.has_role(r) for r in urging.URGE_ROLES):
+            self.inform(_("Urging needs the role of clerk, reviewer or leader."))
+            return None
+        from desktop.ui.urge_dialog import UrgeDialog
+
+        selection = sheet_data.urge_selection(campaign_id, ids)
+        if not selection.urged:
+            self.inform(_("None of the {count} selected problem(s) is overdue or due soon "
+                          "(closed, on track or ongoing); there is nothing to urge.")
+                        .format(count=len(ids)))
+            return None
+        dialog = UrgeDialog(self.ctx, selection, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.urge_dialog = dialog
+        dialog.destroyed.connect(lambda *_a: setattr(self, "urge_dialog", None))
+        dialog.open()
+        return dialog
+
+    def inform(self, text: str) -> None:
+        QMessageBox.information(self, _("Urge"), text)
+
     def confirm_delete(self, count: int) -> bool:
         answer = QMessageBox.question(
             self, _("Delete drafts"),
@@ -344,6 +390,8 @@ class ProblemListPage(QWidget):
         menu.addAction(self.open_action)
         menu.addAction(self.new_action)
         menu.addAction(self.paste_action)
+        menu.addSeparator()
+        menu.addAction(self.urge_action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

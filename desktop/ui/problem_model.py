@@ -12,26 +12,18 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from desktop.core import problem_query
+from desktop.core import problem_query, urging
 from desktop.core.deadlines import LIGHT_LABELS, Light, LightRules
 from desktop.core.i18n import N_, _
 from desktop.core.models import KIND_LABELS, SCOPE_LABELS, STATE_LABELS, Kind, Scope, State
 from desktop.core.problem_query import ProblemFilter, ProblemRow
+from desktop.ui.light_legend import light_icon
 
 PAGE = 100
 CACHE_PAGES = 20
-
-LIGHT_COLOURS = {
-    Light.RED: "#d93025",
-    Light.YELLOW: "#f2a600",
-    Light.GREEN: "#1e8e3e",
-    Light.STALE: "#8e24aa",
-    Light.ON_TIME: "#9aa0a6",
-    Light.LATE: "#5f6368",
-}
 
 # (sort key or None, header, row → display text)
 COLUMNS: list[tuple[str | None, str]] = [
@@ -90,18 +82,6 @@ def problem_table(parent: QWidget, model: ProblemTableModel,
     return table
 
 
-def light_icon(light: Light, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(LIGHT_COLOURS[light]).darker(120))
-    painter.setBrush(QColor(LIGHT_COLOURS[light]))
-    painter.drawEllipse(1, 1, size - 2, size - 2)
-    painter.end()
-    return QIcon(pixmap)
-
-
 def _text(row: ProblemRow, key: str) -> str:
     if key == "light":
         return ""
@@ -141,6 +121,7 @@ class ProblemTableModel(QAbstractTableModel):
         self._sort_key = "code"
         self._descending = False
         self._icons: dict[Light, QIcon] = {}
+        self._urged: dict[int, int] = {}  # problem id → urging rounds, for fetched pages
         self.pages_fetched = 0  # how many page queries ran (tests and the benchmark read it)
 
     # --- what is shown -------------------------------------------------------------------
@@ -165,6 +146,7 @@ class ProblemTableModel(QAbstractTableModel):
         """Run the query again (after a change or a new filter) and forget the cached rows."""
         self.beginResetModel()
         self._pages.clear()
+        self._urged.clear()
         if self._fixed is not None:
             self._ids = list(self._fixed)
         elif self._filter is None:
@@ -190,6 +172,18 @@ class ProblemTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def forget_icons(self) -> None:
+        """The palette changed: draw the lights again in the new colours."""
+        self._icons.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0),
+                                  [Qt.ItemDataRole.DecorationRole])
+
+    def urge_count(self, row: int) -> int:
+        """Rounds of urging of the problem in ``row`` (0 when never urged)."""
+        found = self.problem_row(row)
+        return self._urged.get(found.id, 0) if found is not None else 0
+
     def problem_row(self, row: int) -> ProblemRow | None:
         if not 0 <= row < len(self._ids):
             return None
@@ -204,6 +198,7 @@ class ProblemTableModel(QAbstractTableModel):
     def _fetch_page(self, page_number: int) -> dict[int, ProblemRow]:
         ids = self._ids[page_number * PAGE : (page_number + 1) * PAGE]
         page = problem_query.fetch_rows(ids, self._rules)
+        self._urged.update(urging.urge_counts(ids))
         self.pages_fetched += 1
         self._pages[page_number] = page
         while len(self._pages) > CACHE_PAGES:
@@ -250,10 +245,12 @@ class ProblemTableModel(QAbstractTableModel):
                 self._icons[light] = light_icon(light)
             return self._icons[light]
         if role == Qt.ItemDataRole.ToolTipRole:
+            urged = self._urged.get(row.id, 0)
+            urged_text = _("Urged {count} time(s)").format(count=urged) if urged else ""
             if key == "light":
-                return _(LIGHT_LABELS[light])
+                return "\n".join(t for t in (_(LIGHT_LABELS[light]), urged_text) if t)
             if key == "description":
-                return row.description
+                return "\n".join(t for t in (row.description, urged_text) if t)
             if key == "person" and row.scope == Scope.PERSONAL.value:
                 return _(SCOPE_LABELS[Scope.PERSONAL]) + "：" + row.person
             if key == "catalog":

@@ -1,4 +1,5 @@
-"""设置: the campaign, its catalog, units and people, accounts, holidays, and the language."""
+"""设置: the campaign, its catalog, units and people, accounts, holidays, light colours, and
+the language."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from desktop.core.i18n import LANGUAGES, _, language
 from desktop.ui.catalog_page import CatalogPage
 from desktop.ui.context import AppContext
 from desktop.ui.holiday_page import HolidayPage
+from desktop.ui.light_settings import LightSettingsPage
 from desktop.ui.settings_org import CampaignSettingsPage, UnitsPage, UsersPage
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
@@ -47,7 +49,7 @@ class LanguagePage(QWidget):
 
 
 class SettingsPage(QWidget):
-    TABS = ("campaign", "catalog", "units", "users", "holidays", "language")
+    TABS = ("campaign", "catalog", "units", "users", "holidays", "lights", "language")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,12 +59,14 @@ class SettingsPage(QWidget):
         self.units_page = UnitsPage(ctx)
         self.users_page = UsersPage(ctx)
         self.holiday_page = HolidayPage(ctx)
+        self.lights_page = LightSettingsPage(ctx)
         self.language_page = LanguagePage(ctx)
         self.tabs.addTab(self.campaign_page, _("Campaign"))
         self.tabs.addTab(self.catalog_page, _("Problem catalog"))
         self.tabs.addTab(self.units_page, _("Units and people"))
         self.tabs.addTab(self.users_page, _("Accounts"))
         self.tabs.addTab(self.holiday_page, _("Holidays and working days"))
+        self.tabs.addTab(self.lights_page, _("Light colours"))
         self.tabs.addTab(self.language_page, _("Language"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

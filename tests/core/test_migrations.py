@@ -77,3 +77,25 @@ def test_upgrade_from_version_2_makes_existing_problems_searchable(tmp_path):
         assert found("限期整改") == [none] and found("无时限") == []
     finally:
         models.database.initialize(previous)
+
+
+def test_upgrade_from_version_5_adds_an_empty_urge_table_and_keeps_problems(tmp_path):
+    handle, ids = make_v1_database(tmp_path / "old.db")
+    assert migrations.upgrade(handle, target=5) == 5
+    assert "urge" not in handle.get_tables()
+    assert migrations.upgrade(handle) == migrations.SCHEMA_VERSION
+    assert "urge" in handle.get_tables()
+    columns = {c.name for c in handle.get_columns("urge")}
+    assert {"problem_id", "unit_id", "code", "user_id", "user_name", "at", "as_of"} <= columns
+    assert handle.execute_sql("SELECT count(*) FROM urge").fetchone()[0] == 0
+    assert handle.execute_sql("SELECT count(*) FROM problem").fetchone()[0] == len(ids)
+    # the new table is bound to the models: an urge can be stored against an old problem
+    previous = models.database.obj
+    models.database.initialize(handle)
+    try:
+        problem = models.Problem.get_by_id(ids[0])
+        models.Urge.create(problem=problem, unit=problem.unit, code="ABCD-EFGH",
+                           user_name="张三", as_of="2026-11-02")
+        assert models.Urge.select().where(models.Urge.problem == problem).count() == 1
+    finally:
+        models.database.initialize(previous)

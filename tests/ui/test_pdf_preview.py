@@ -35,12 +35,16 @@ def test_preview_prints_every_page_and_saves_an_identical_copy(qtbot, tmp_path):
         printer.setOutputFileName(str(printed))
         return printer
 
+    delivered = []
+    dialog.delivered.connect(lambda: delivered.append(True))
     dialog.choose_printer = to_file
     assert dialog.print_sheet() == 3
     assert load_document(printed).pageCount() == 3
+    assert len(delivered) == 1
 
     dialog.choose_save_path = lambda: tmp_path / "copy"
     saved = dialog.save_copy()
+    assert len(delivered) == 2
     assert saved == tmp_path / "copy.pdf"
     assert saved.read_bytes() == source.read_bytes()
     assert not list(tmp_path.glob("*.part"))
@@ -49,8 +53,13 @@ def test_preview_prints_every_page_and_saves_an_identical_copy(qtbot, tmp_path):
 def test_a_cancelled_print_prints_nothing(qtbot, tmp_path):
     dialog = PdfPreviewDialog(three_pages(tmp_path / "s.pdf"), "x")
     qtbot.addWidget(dialog)
+    delivered = []
+    dialog.delivered.connect(lambda: delivered.append(True))
     dialog.choose_printer = lambda: None
     assert dialog.print_sheet() == 0
+    dialog.choose_save_path = lambda: None
+    assert dialog.save_copy() is None
+    assert delivered == []  # nothing left the screen
 
 
 def test_a_broken_pdf_is_refused_with_a_message(qtbot, tmp_path):

@@ -16,6 +16,8 @@ from desktop.core.migrations import (
     v003_search,
     v004_sheet_codes,
     v005_images,
+    v006_urges,
+    v007_imports,
 )
 
 SCHEMA_KEY = "schema_version"
@@ -26,6 +28,8 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (3, v003_search.apply),
     (4, v004_sheet_codes.apply),
     (5, v005_images.apply),
+    (6, v006_urges.apply),
+    (7, v007_imports.apply),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 
