@@ -62,6 +62,7 @@ from desktop.exchange.ledger_payload import (
     read_ledger,
 )
 from desktop.exchange.safe_write import check_free_space, write_failure, write_file_atomically
+from desktop.exchange.sheet_layout import percent_text
 from desktop.exchange.xlsx_fit import (
     DEFAULT_SIZE,
     DIGIT_PX,
@@ -173,10 +174,6 @@ def headers() -> list[str]:
             _("Rectification measures"), _("Responsible leader"), _("Responsible department"),
             _("Responsible person"), _("Deadline"), _("Progress"), _("Completion"),
             _("Closed (销号)"), _("Remarks")]
-
-
-def percent(part: float | None) -> str:
-    return "—" if part is None else f"{part * 100:.1f}%"
 
 
 class LedgerSheet:
@@ -323,7 +320,7 @@ class LedgerSheet:
     def subtotal(self, label: str, figures: LedgerFigures) -> None:
         text = _("{total} problem(s), {closed} closed, {overdue} overdue; completion rate "
                  "{rate}").format(total=figures.total, closed=figures.closed,
-                                  overdue=figures.overdue, rate=percent(figures.completion_rate))
+                                  overdue=figures.overdue, rate=percent_text(figures.completion_rate))
         self.keep(GROUP_ROW)
         self.spans([(label, 0, 2), (text, 3, LAST - 1)], self.s_total, GROUP_ROW,
                    styles=[self.s_total, self.s_total_text])

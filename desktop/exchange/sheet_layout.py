@@ -128,6 +128,11 @@ def format_date(value: str | dt.date | None) -> str:
     return _("{year}-{month:02d}-{day:02d}").format(year=day.year, month=day.month, day=day.day)
 
 
+def percent_text(rate: float | None) -> str:
+    """A rate as the sheets print it (12.5%), or a dash when there is nothing to divide by."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
 def short_date(value: str | dt.date | None) -> str:
     """A date in a narrow table cell: ISO form, which fits where 2026年11月7日 would wrap."""
     if not value:

@@ -13,15 +13,17 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from reportlab.platypus import LayoutError, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Image, LayoutError, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
-from desktop.core import sheet_codes, sheet_data, urging
+from desktop.core import light_style, sheet_codes, sheet_data, stats, urging
 from desktop.core.deadlines import Light
 from desktop.core.i18n import _, translate
-from desktop.core.models import KIND_LABELS, STATE_LABELS, Kind, State, database
+from desktop.core.models import KIND_LABELS, STATE_LABELS, Campaign, Kind, State, database
 from desktop.core.session import Session
 from desktop.core.sheet_data import SHEET_TITLES, Sheet, SheetKind, Shown
+from desktop.core.stats import Figures
+from desktop.exchange import charts, figure_charts
 from desktop.exchange.fonts import FontSet, sheet_fonts
 from desktop.exchange.sheet_layout import (
     GRID,
@@ -35,6 +37,7 @@ from desktop.exchange.sheet_layout import (
     format_date,
     header_table,
     para,
+    percent_text,
     scaled_widths,
     set_table_font,
     short_date,
@@ -317,16 +320,14 @@ def closing_signature(ctx: Context, lines: Sequence[str], seal: Path | None) -> 
 # -- 阶段性报告 ----------------------------------------------------------------------------
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "—"
-
-
 def report_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
     styles = ctx.styles
     units = [u.fields for u in sheet.of("unit") if u.view == "report"]
-    states = {s.value: sum(u["states"][s.value] for u in units) for s in State}
-    lights = {li.value: sum(u["lights"][li.value] for u in units) for li in Light}
-    total, closed = sum(states.values()), states[State.CLOSED.value]
+    unit_figures = [figure_charts.figures_of(u["states"], u["lights"]) for u in units]
+    overall = Figures()
+    for figures in unit_figures:
+        overall.merge(figures)
+    states = overall.states
     title = translate(SHEET_TITLES[sheet.kind])
     out: list[Flowable] = [*title_block(ctx, sheet, title)]
     scope = filing_unit(sheet)
@@ -334,42 +335,73 @@ def report_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
                                                        date=format_date(sheet.params.as_of)),
                     styles.subtitle))
     out.append(para(_("1. Overall"), styles.heading))
-    out.append(para(_(
-        "{total} problem(s) were found in this campaign; {closed} are closed (销号), a "
+    overview = _(
+        "{total} problem(s) are in the ledger of this campaign; {closed} are closed (销号), a "
         "completion rate of {rate}; {on_time} were closed on time, {on_time_rate} of those "
         "closed. Of the {open} still open, {red} are overdue, {yellow} are due soon and "
         "{stale} ongoing item(s) reported no progress this cycle."
-    ).format(total=total, closed=closed, rate=percent(closed, total),
-             on_time=lights[Light.ON_TIME.value],
-             on_time_rate=percent(lights[Light.ON_TIME.value], closed), open=total - closed,
-             red=lights[Light.RED.value], yellow=lights[Light.YELLOW.value],
-             stale=lights[Light.STALE.value]), styles.prose))
+    ).format(total=overall.in_ledger, closed=overall.closed,
+             rate=percent_text(overall.completion_rate), on_time=overall.on_time,
+             on_time_rate=percent_text(overall.on_time_rate),
+             open=overall.in_ledger - overall.closed, red=overall.red, yellow=overall.yellow,
+             stale=overall.stale)
+    if states[State.DRAFT.value]:
+        overview += _(" {count} more are drafts not yet submitted.").format(
+            count=states[State.DRAFT.value])
+    out.append(para(overview, styles.prose))
     state_names = [translate(STATE_LABELS[s]) for s in State] + [_("Total")]
     state_row = [ctx.centered(str(states[s.value])) for s in State]
     out += [Spacer(1, 6), header_table(ctx.heads(state_names),
                                        scaled_widths([1] * 6, ctx.width),
-                                       [[*state_row, ctx.centered(str(total))]])]
+                                       [[*state_row, ctx.centered(str(overall.total))]])]
     out.append(para(_("2. Progress by unit"), styles.heading))
     names = [_("Seq."), _("Unit"), _("Problems"), _("Closed"), _("Not yet closed"), _("Overdue"),
              _("Due soon"), _("Completion rate"), _("On-time rate")]
     rows = []
-    for n, u in enumerate(units, start=1):
-        count = sum(u["states"].values())
-        done = u["states"][State.CLOSED.value]
+    for n, (u, f) in enumerate(zip(units, unit_figures, strict=True), start=1):
         rows.append([ctx.centered(str(n)), ctx.cell(u["name"])] + [ctx.centered(v) for v in (
-            str(count), str(done), str(count - done), str(u["lights"][Light.RED.value]),
-            str(u["lights"][Light.YELLOW.value]), percent(done, count),
-            percent(u["lights"][Light.ON_TIME.value], done))])
+            str(f.in_ledger), str(f.closed), str(f.in_ledger - f.closed), str(f.red),
+            str(f.yellow), percent_text(f.completion_rate), percent_text(f.on_time_rate))])
     if not rows:
         rows = [[ctx.centered(_("(none)"))] + [""] * 8]
     out.append(header_table(ctx.heads(names), scaled_widths([11, 30, 14, 14, 14, 14, 17, 21, 21],
                                                             ctx.width), rows))
+    out += report_charts(ctx, sheet, units, unit_figures)
     out.append(Spacer(1, 16))
     out.append(closing_signature(ctx, [_("Principal leader (signature):"),
                                        _("Unit (seal): {unit}").format(unit=scope),
                                        _("Date: {date}").format(
                                            date=format_date(sheet.params.as_of))],
                                  seal_image(ctx, sheet)))
+    return out
+
+
+CHART_PX_PER_PT = 1.4  # logical chart pixels per point: text in the chart reads like the body
+
+
+def chart_flowable(ctx: Context, chart) -> Image:
+    """A chart as a PNG drawn by the same painter as the screen's, a page-body wide."""
+    width_px = int(ctx.width * CHART_PX_PER_PT)
+    height_px = int(chart.preferred_height(width_px))
+    png = charts.render_png(chart, width_px, height_px, scale=3.0)
+    return Image(io.BytesIO(png), width=ctx.width, height=height_px / CHART_PX_PER_PT)
+
+
+def report_charts(ctx: Context, sheet: Sheet, units: Sequence[Mapping],
+                  unit_figures: Sequence[Figures]) -> list[Flowable]:
+    """3. Charts: the units' progress (from the same counts as the table above) and the open
+    problems over time up to the report's date."""
+    campaign = Campaign.get_or_none(Campaign.uuid == sheet.params.campaign_uuid)
+    if campaign is None or not units:
+        return []
+    charts.ensure_gui_app()
+    colours = light_style.light_colours()
+    out: list[Flowable] = [para(_("3. Charts"), ctx.styles.heading)]
+    rows = [(u["name"], u["name"], f) for u, f in zip(units, unit_figures, strict=True)]
+    out.append(chart_flowable(ctx, figure_charts.unit_progress_chart(rows, colours)))
+    out.append(Spacer(1, 8))
+    burndown = stats.burndown(campaign.id, sheet.params.as_of)
+    out.append(chart_flowable(ctx, figure_charts.burndown_chart(burndown, sheet.params.as_of)))
     return out
 
 

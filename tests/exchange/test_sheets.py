@@ -263,18 +263,28 @@ def test_report_has_the_figures_and_a_row_per_unit(office):
     other = create_unit(Session.system(), "县殡仪馆")
     done = add_problem(office, "已整改的问题", done=True)
     close_with_people(office, done)
-    add_problem(office, "逾期问题", deadline=TODAY - dt.timedelta(days=3))
-    add_problem(office, "殡仪馆的问题", unit=other)
+    late = add_problem(office, "逾期问题", deadline=TODAY - dt.timedelta(days=3))
+    funeral = add_problem(office, "殡仪馆的问题", unit=other)
+    add_problem(office, "尚未提交的草稿", unit=other)  # not in the ledger: no rate counts it
+    for problem in (late, funeral):
+        workflow.apply(office.session("clerk"), problem.id, "submit")
     from desktop.core.org import move_unit
 
     move_unit(Session.system(), other.id, 0)  # the other unit heads the table
-    text = "".join(flat(p) for p in pages_text(
-        render_pdf(sheet_data.build_for("report", office.campaign.id))))
+    data = render_pdf(sheet_data.build_for("report", office.campaign.id))
+    text = "".join(flat(p) for p in pages_text(data))
     assert "县民政局" in text and "县殡仪馆" in text
+    # the units' bars and the burn-down, drawn by the dashboard's own chart code
+    assert flat(translate("3. Charts")) in text
+    charts = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert len(charts) == 2
+    assert all(c.image.width > 1000 for c in charts)  # sharp enough to print
     # signed for the campaign's unit, not for the first unit of the table
     assert flat(translate("Unit (seal): {unit}").format(unit="县民政局")) in text
-    assert "33.3%" in text  # 1 of 3 closed
+    assert "33.3%" in text  # 1 of the 3 submitted closed; the draft is not counted
     assert "50.0%" in text  # the bureau: 1 of 2
+    assert "0.0%" in text  # the funeral home: 0 of 1
+    assert flat(translate(" {count} more are drafts not yet submitted.").format(count=1)) in text
 
 
 # -- files, codes and fonts ----------------------------------------------------------------

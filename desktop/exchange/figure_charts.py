@@ -1,0 +1,67 @@
+"""The campaign's figures as charts: one place that turns the numbers of ``core.stats`` into
+the pictures the dashboard, the statistics page and the printed 阶段性报告 show, so a chart on
+paper is the chart on the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from desktop.core.deadlines import Light
+from desktop.core.i18n import _
+from desktop.core.stats import Figures
+from desktop.core.stats_timeline import BurnDown
+from desktop.exchange.chart_dates import BurnDownChart
+from desktop.exchange.charts import ACCENT, DEFAULT_LIGHTS, BarChart, BarPart, BarRow
+
+
+def figures_of(states: Mapping[str, int], lights: Mapping[str, int]) -> Figures:
+    """Figures from counts by state and light (as a report's unit view carries them), so the
+    rates on paper are worked out exactly as on the dashboard."""
+    figures = Figures()
+    for state, count in states.items():
+        figures.states[state] = figures.states.get(state, 0) + count
+    for light, count in lights.items():
+        figures.lights[light] = figures.lights.get(light, 0) + count
+    return figures
+
+
+def progress_parts(colours: Mapping[str, str] | None = None) -> tuple[BarPart, ...]:
+    colours = colours or DEFAULT_LIGHTS
+    return (
+        BarPart(_("Closed"), colours.get(Light.GREEN.value, DEFAULT_LIGHTS["green"])),
+        BarPart(_("In rectification"), ACCENT),
+        BarPart(_("Overdue"), colours.get(Light.RED.value, DEFAULT_LIGHTS["red"])),
+    )
+
+
+def progress_row(key: str, name: str, figures: Figures) -> BarRow:
+    """One stacked bar: closed, open and not overdue, overdue (drafts are not in the ledger)."""
+    open_in_ledger = figures.in_ledger - figures.closed
+    red = min(figures.red, open_in_ledger)
+    return BarRow(key, name, (float(figures.closed), float(open_in_ledger - red), float(red)))
+
+
+def unit_progress_chart(rows: Sequence[tuple[str, str, Figures]],
+                        colours: Mapping[str, str] | None = None, title: str = "",
+                        limit: int | None = None) -> BarChart:
+    """Stacked bars per unit: ``rows`` are (key, unit name, figures), drawn in that order."""
+    return BarChart(rows=[progress_row(key, name, f) for key, name, f in rows],
+                    parts=progress_parts(colours),
+                    title=title or _("Rectification by unit"), limit=limit)
+
+
+def burndown_chart(burndown: BurnDown, today: dt.date | None = None,
+                   title: str = "") -> BurnDownChart:
+    actual = list(zip(burndown.days, (float(n) for n in burndown.open), strict=True))
+    ideal = [(day, value) for day, value in zip(burndown.days, burndown.ideal, strict=True)
+             if value is not None]
+    if ideal and burndown.end_date is not None and burndown.end_date > ideal[-1][0]:
+        ideal.append((burndown.end_date, 0.0))
+    return BurnDownChart(actual=actual, ideal=ideal, today=today,
+                         title=title or _("Open problems over time"),
+                         end=burndown.end_date)
+
+
+__all__ = ["burndown_chart", "figures_of", "progress_parts", "progress_row",
+           "unit_progress_chart"]
