@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from desktop.core.errors import DomainError
+from desktop.core.exchange_records import canonical_text
 from desktop.core.i18n import N_
 
 FORMAT = "rectify-ledger"
@@ -62,7 +63,9 @@ class LedgerFile:
 
 
 def canonical(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The form the checksum covers: core's one canonical JSON, so the file and the import
+    agree on what was signed off."""
+    return canonical_text(payload)
 
 
 def checksum_of(text: str) -> str:
