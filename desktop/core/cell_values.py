@@ -80,6 +80,31 @@ def compact(text: str) -> str:
     return _SPACES.sub("", text.translate(_FULL_WIDTH)).lower()
 
 
+def cell_text(value: object) -> str:
+    """A cell as read from a workbook (text, a number, a date, a truth value or nothing) as
+    the text the readers here take: a date cell as ISO text, a whole number without ".0", so
+    that a serial number or a date cell reads exactly like the same date typed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as Excel shows them
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
 def _strip_words(text: str) -> str:
     return compact(text).rstrip("。.;；,，")
 
@@ -214,6 +239,17 @@ def split_numbered(text: str) -> list[str]:
         if item:
             items.append(item)
     return items or [text]
+
+
+def drop_leading_number(text: str) -> str:
+    """One item of a list written one item a row ("2.推行容缺受理" on a ledger's second
+    measure row) without its number; other text as it is."""
+    text = text.strip()
+    m = _LINE_MARKER.match(text)
+    if m is None or "\n" in text[: m.end()]:
+        return text
+    rest = text[m.end():].strip()
+    return rest or text
 
 
 def split_lines(text: str) -> list[str]:

@@ -129,7 +129,8 @@ FIELDS: tuple[ColumnField, ...] = (
     ColumnField("scope", N_("Organisation or personal"), (
         "组织个人", "个人组织", "组织或个人", "问题性质", "问题归属", "问题层面", "组织问题个人问题")),
     ColumnField("person", N_("Person concerned"), (
-        "姓名", "个人姓名", "问题人员", "所属人员", "当事人", "党员姓名", "干部姓名", "人员")),
+        "姓名", "个人姓名", "问题人员", "所属人员", "当事人", "党员姓名", "干部姓名", "人员",
+        "班子成员", "班子成员姓名")),
     ColumnField("target", N_("Rectification target"), (
         "整改目标", "目标", "预期目标", "整改成效")),
     ColumnField("deadline", N_("Deadline"), (
@@ -146,13 +147,14 @@ FIELDS: tuple[ColumnField, ...] = (
     ColumnField("resp_person", N_("Responsible person"), (
         "责任人", "具体责任人", "经办人", "联系人")),
     ColumnField("measure_deadline", N_("Measure deadline"), (
-        "措施时限", "措施完成时限", "措施期限", "措施完成时间")),
+        "措施时限", "措施完成时限", "措施期限", "措施完成时间", "措施整改时限")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 # Header words of columns that are recognised but not imported (the row number, and the
 # progress columns of a ledger, which are recorded in the app as dated progress notes).
 IGNORED_HEADERS = ("序号", "整改进展", "进展情况", "完成情况", "整改情况", "是否销号",
-                   "销号情况", "整改结果", "整改成效情况")
+                   "销号情况", "整改结果", "整改成效情况", "职务", "整改进度", "是否完成",
+                   "督办情况")
 _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _HEADER_PUNCTUATION = re.compile(r"[*:：/／、·\-—_|]")
 
@@ -269,13 +271,19 @@ def guess_mapping(
         mapping = [f or None for f in found]
     else:
         mapping = _guess_from_content(rows, Resolver(campaign_id))
+    return has_header, unique_fields(mapping)
+
+
+def unique_fields(mapping: Sequence[str | None]) -> list[str | None]:
+    """The mapping with each field kept for the first column that claims it only ("" for a
+    known but unimported column becomes None)."""
     seen: set[str] = set()
-    for i, key in enumerate(mapping):
-        if key in seen:
-            mapping[i] = None
-        elif key:
+    unique: list[str | None] = []
+    for key in mapping:
+        unique.append(key if key and key not in seen else None)
+        if key:
             seen.add(key)
-    return has_header, mapping
+    return unique
 
 
 # -- the preview ---------------------------------------------------------------------------------
@@ -337,15 +345,23 @@ class _RowReader:
         self.campaign = campaign
         self._calendar: WorkdayCalendar | None = None
         self.reasons: list[ValidationError] = []
+        # the row each reason belongs to, when one problem spans several worksheet rows
+        # (None: the problem's own row)
+        self.reason_rows: list[int | None] = []
+        self._row: int | None = None
+
+    def add(self, error: ValidationError) -> None:
+        self.reasons.append(error)
+        self.reason_rows.append(self._row)
 
     def fail(self, message: str, **params: Any) -> None:
-        self.reasons.append(ValidationError(message, **params))
+        self.add(ValidationError(message, **params))
 
     def date(self, key: str, text: str) -> dt.date | None:
         try:
             return parse_date(text)
         except ValueError:
-            self.reasons.append(_not_a_date(key, text))
+            self.add(_not_a_date(key, text))
             return None
 
     def unit(self, key: str, text: str) -> int | None:
@@ -364,8 +380,13 @@ class _RowReader:
                       field_label=label, name=text.strip())
         return found
 
-    def read(self, cells: dict[str, str]) -> ProblemInput | None:
+    def read(self, cells: dict[str, str],
+             measure_rows: Sequence[tuple[int, dict[str, str]]] | None = None
+             ) -> ProblemInput | None:
+        """``measure_rows``: for a problem written over several worksheet rows, each row's
+        measure cells with its row number; otherwise the measures come from ``cells``."""
         self.reasons = []
+        self.reason_rows = []
         description = cells.get("description", "").strip()
         if not description:
             self.fail(N_("The problem description (问题表现) is required."))
@@ -378,7 +399,14 @@ class _RowReader:
         kind, deadline = self._kind_and_deadline(cells.get("kind", ""), cells.get("deadline", ""))
         scope, person_id = self._scope_and_person(cells.get("scope", ""),
                                                   cells.get("person", ""), unit_id)
-        measures = self._measures(cells)
+        if measure_rows is None:
+            measures = self._measures(cells)
+        else:
+            measures = []
+            for number, measure_cells in measure_rows:
+                self._row = number
+                measures.extend(self._measures(measure_cells))
+            self._row = None
         if deadline and found_date and deadline < found_date:
             self.fail(N_("The deadline is before the date the problem was found."))
         elif kind == Kind.IMMEDIATE and deadline:
@@ -418,7 +446,7 @@ class _RowReader:
         try:
             word_kind, deadline = parse_deadline(deadline_text)
         except ValueError:
-            self.reasons.append(_not_a_date("deadline", deadline_text))
+            self.add(_not_a_date("deadline", deadline_text))
             word_kind, deadline = None, None
         return kind or word_kind or Kind.DEADLINE, deadline
 
@@ -429,7 +457,7 @@ class _RowReader:
             check_deadline_rule(self._calendar, found_date or clock.today(), deadline,
                                 self.campaign.max_workdays)
         except ValidationError as error:
-            self.reasons.append(error)
+            self.add(error)
 
     def _scope_and_person(self, scope_text: str, person_text: str, unit_id: int | None
                           ) -> tuple[Scope, int | None]:
@@ -471,7 +499,7 @@ class _RowReader:
             try:
                 deadline = parse_deadline(deadline_text)[1]
             except ValueError:
-                self.reasons.append(_not_a_date("measure_deadline", deadline_text))
+                self.add(_not_a_date("measure_deadline", deadline_text))
             resp_unit_id = self.unit("resp_unit", per_measure["resp_unit"][index])
             measures.append(MeasureInput(
                 text=text, resp_leader=per_measure["resp_leader"][index].strip(),
@@ -490,7 +518,9 @@ def _spread(text: str, count: int) -> list[str]:
     return [" ".join(lines)] * count
 
 
-def _mapping_errors(mapping: Sequence[str | None]) -> list[DomainError]:
+def mapping_errors(mapping: Sequence[str | None]) -> list[DomainError]:
+    """What keeps a mapping from being used: no description column, a field given twice.
+    An unknown field key is a programming error (``ValueError``)."""
     errors: list[DomainError] = []
     for f in FIELDS:
         count = sum(1 for key in mapping if key == f.key)
@@ -506,15 +536,29 @@ def _mapping_errors(mapping: Sequence[str | None]) -> list[DomainError]:
     return errors
 
 
-def preview(
-    rows: list[list[str]],
+@dataclass
+class RowGroup:
+    """The cells of one problem by field key, with the row number the user sees. A problem
+    written over several worksheet rows (a hand-made ledger's measure sub-rows) also lists
+    each row's measure cells, so each measure keeps its own responsible people and deadline
+    and a fault is reported on the row that has it."""
+
+    number: int
+    values: dict[str, str]
+    measure_rows: list[tuple[int, dict[str, str]]] | None = None
+
+
+def read_groups(
+    groups: Sequence[RowGroup],
     mapping: Sequence[str | None],
-    has_header: bool,
     campaign_id: int | None,
     default_unit_id: int | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PastePreview:
-    """What the paste would create, row by row, without writing anything."""
-    errors = _mapping_errors(mapping)
+    """What the groups would create, problem by problem, without writing anything: the one
+    reading of cells shared by pasting and by the import of hand-made ledgers. ``progress``
+    is told (done, total) now and then; raising from it stops the reading."""
+    errors = mapping_errors(mapping)
     campaign = None
     if campaign_id is not None:
         campaign = Campaign.get_or_none(
@@ -526,17 +570,38 @@ def preview(
     if errors:
         return result
     reader = _RowReader(campaign, default_unit_id, Resolver(campaign.id))
+    for done, group in enumerate(groups):
+        if progress is not None and done % 200 == 0:
+            progress(done, len(groups))
+        problem = reader.read(group.values, group.measure_rows)
+        reasons = [RowError(row or group.number, reason)
+                   for reason, row in zip(reader.reasons, reader.reason_rows, strict=True)]
+        result.rows.append(PreviewRow(group.number, problem, reasons))
+    return result
+
+
+def preview(
+    rows: list[list[str]],
+    mapping: Sequence[str | None],
+    has_header: bool,
+    campaign_id: int | None,
+    default_unit_id: int | None,
+) -> PastePreview:
+    """What the paste would create, row by row, without writing anything."""
+    groups: list[RowGroup] = []
+    blank_rows: list[int] = []
     first = 1 if has_header else 0
     for index in range(first, len(rows)):
         cells = rows[index]
         number = index + 1
         if not any(c.strip() for c in cells):
-            result.blank_rows.append(number)
+            blank_rows.append(number)
             continue
         values = {key: cells[i] for i, key in enumerate(mapping) if key and i < len(cells)}
-        problem = reader.read(values)
-        reasons = [RowError(number, reason) for reason in reader.reasons]
-        result.rows.append(PreviewRow(number, problem, reasons))
+        groups.append(RowGroup(number, values))
+    result = read_groups(groups, mapping, campaign_id, default_unit_id)
+    if not result.errors:
+        result.blank_rows = blank_rows
     return result
 
 
@@ -571,9 +636,13 @@ __all__ = [
     "PastePreview",
     "PreviewRow",
     "RowError",
+    "RowGroup",
     "create_drafts",
     "guess_mapping",
     "header_field",
+    "mapping_errors",
     "parse_clipboard",
     "preview",
+    "read_groups",
+    "unique_fields",
 ]
