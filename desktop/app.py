@@ -78,13 +78,14 @@ def run_gui(target: str | Path, language: str | None = None) -> int:
         settings.set("last_user", session.user.username)
     window = MainWindow(AppContext(session, str(target), settings))
     window.show()
+    window.remind()
     return app.exec()
 
 
 def take_screenshot(
     target: str | Path,
     output: Path,
-    page: str = "problems",
+    page: str = "dashboard",
     username: str | None = None,
     language: str | None = None,
 ) -> Path:
@@ -129,6 +130,15 @@ def take_screenshot(
         QApplication.processEvents()
         return _grab(form, output)
     window.show_page(page)
+    loaded = getattr(window.pages.get(base), "loaded", None)
+    if loaded is not None:  # pages that load in steps: wait for the last one
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        loaded.connect(loop.quit)
+        QTimer.singleShot(20_000, loop.quit)
+        window.show()
+        loop.exec()
     return _grab(window, output)
 
 

@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(parser)
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
                         help="render the window at 1366x768 offscreen, save a PNG and exit")
-    parser.add_argument("--page", default="problems",
-                        help="page for --screenshot: problems, settings[/TAB], form[/TAB], welcome")
+    parser.add_argument("--page", default="dashboard",
+                        help="page for --screenshot: dashboard, problems, review, statistics, "
+                             "settings[/TAB], form[/TAB], welcome")
     parser.add_argument("--user", help="account whose view --screenshot shows "
                                        "(default: the first administrator)")
     sub = parser.add_subparsers(dest="command")

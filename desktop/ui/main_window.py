@@ -1,8 +1,9 @@
 """The main window: a navigation rail of pages, menus, a toolbar with the campaign switcher,
 and a status bar that says which database, who, which campaign and how many problems.
 
-Pages that belong to later work (dashboard, ledger, sign-off, statistics) are added when they
-exist; the rail never shows a page that does nothing.
+The 工作台 dashboard is the first page (offices open the app in the morning to see what is due);
+its tiles, bars and lists lead to the problem list filtered the same way, so every figure can
+be checked row by row.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from desktop import __version__
 from desktop.core.i18n import _
 from desktop.core.models import ROLE_LABELS, Campaign
 from desktop.ui.context import AppContext
+from desktop.ui.dashboard_page import DashboardPage
 from desktop.ui.problem_list import ProblemListPage
+from desktop.ui.reminders import show_reminder_if_due
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.settings_page import SettingsPage
+from desktop.ui.statistics_page import StatisticsPage
 
 DEFAULT_SIZE = QSize(1366, 768)
 
@@ -46,16 +50,22 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE)
         self._choose_campaign()
 
+        self.dashboard = DashboardPage(ctx)
         self.problem_list = ProblemListPage(ctx)
         self.review_page = ReviewPage(ctx)
+        self.statistics_page = StatisticsPage(ctx)
         self.settings_page = SettingsPage(ctx)
         self.pages: dict[str, QWidget] = {
+            "dashboard": self.dashboard,
             "problems": self.problem_list,
             "review": self.review_page,
+            "statistics": self.statistics_page,
             "settings": self.settings_page,
         }
-        self.page_titles = {"problems": _("Problem list"), "review": _("Sign-off"),
+        self.page_titles = {"dashboard": _("Dashboard"), "problems": _("Problem list"),
+                            "review": _("Sign-off"), "statistics": _("Statistics"),
                             "settings": _("Settings")}
+        self.reminder = None  # the day's reminder dialog, once shown
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
@@ -87,6 +97,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.problem_list.open_problem.connect(self.open_problem)
+        self.dashboard.open_problem.connect(self.open_problem)
+        self.dashboard.show_problems.connect(self.show_problems)
+        self.dashboard.show_page.connect(self.show_page)
+        self.dashboard.export_ledger.connect(lambda: self.export_ledger())
+        self.statistics_page.show_problems.connect(self.show_problems)
         self.review_page.open_problem.connect(self.open_problem)
         self.problem_list.paste_requested.connect(self.paste_rows)
         self.problem_list.counts_changed.connect(self._show_counts)
@@ -233,7 +248,23 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(list(self.pages).index(base))
         if tab and base == "settings":
             self.settings_page.show_tab(tab)
+        if tab and base == "review":
+            self.review_page.show_queue(tab)
         self.ctx.settings.set("last_page", base)
+
+    def show_problems(self, fields: dict) -> None:
+        """The problem list, filtered to what a figure or a bar stands for."""
+        self.show_page("problems")
+        self.problem_list.show_filter(fields)
+
+    def remind(self):
+        """The day's start-up reminder, unless it was shown today (returns it, or None)."""
+        self.reminder = show_reminder_if_due(self.ctx, self)
+        if self.reminder is not None:
+            self.reminder.show_lights.connect(
+                lambda lights: self.show_problems({"lights": lights}))
+            self.reminder.export_ledger.connect(lambda: self.export_ledger())
+        return self.reminder
 
     def current_page(self) -> str:
         return list(self.pages)[self.nav.currentRow()]
@@ -314,7 +345,7 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         last = settings.get("last_page")
-        self.show_page(last if last in self.pages else "problems")
+        self.show_page(last if last in self.pages else "dashboard")
 
     def save_state(self) -> None:
         settings = self.ctx.settings

@@ -287,6 +287,28 @@ class ProblemListPage(QWidget):
             widget.blockSignals(False)
         self.apply_filters()
 
+    def show_filter(self, fields: dict) -> None:
+        """Show the problems another page points at (a dashboard tile, a unit's bar): clear the
+        filters, then set the ones given, so the user sees them and can widen the list.
+        ``fields`` uses ProblemFilter's names; sets hold one value (a combo shows one)."""
+        self.clear_filters()
+        combos = {"unit_ids": self.unit_combo, "states": self.state_combo,
+                  "lights": self.light_combo, "catalog_id": self.area_combo}
+        for key, combo in combos.items():
+            value = fields.get(key)
+            if isinstance(value, (set, frozenset, list, tuple)):
+                value = next(iter(value)) if len(value) == 1 else None
+            if value is None:
+                continue
+            index = combo.findData(value)
+            if index >= 0:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(index)
+                combo.blockSignals(False)
+        if fields.get("person"):
+            self.person_combo.setEditText(fields["person"])
+        self.apply_filters()
+
     def _show_counts(self) -> None:
         shown = self.model.rowCount()
         if shown == self._total:

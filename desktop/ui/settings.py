@@ -30,7 +30,7 @@ OPTIONS = {
         Option("last_user", str, ""),
         Option("window_geometry", QByteArray, QByteArray()),
         Option("window_state", QByteArray, QByteArray()),
-        Option("last_page", str, "problems"),
+        Option("last_page", str, "dashboard"),
         Option("last_directory", str, ""),
         Option("reminder_shown_on", str, ""),
     )

@@ -30,7 +30,7 @@ def test_rail_lists_only_pages_that_exist_and_status_bar_says_who_and_where(
     add_problem(office, "问题一")
     window = make_window(qtbot, office, tmp_path)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["问题清单", translate("Sign-off"), "设置"]
+    assert titles == ["工作台", "问题清单", translate("Sign-off"), "统计", "设置"]
     assert window.campaign_combo.currentText() == office.campaign.name
     assert "clerk-用户" in window.status_user.text() and "录入员" in window.status_user.text()
     assert office.campaign.name in window.status_campaign.text()
@@ -148,3 +148,34 @@ def test_pages_out_of_view_reload_when_shown(qtbot, office, tmp_path):
     window.show_page("review")
     assert reloads == [1]
     assert problem.id in review.queues["review"]
+
+
+def test_a_dashboard_figure_opens_the_list_showing_as_many_problems(qtbot, office, tmp_path):
+    today = dt.date(2026, 11, 2)
+    for n in range(3):
+        add_problem(office, f"逾期问题{n}", deadline=today - dt.timedelta(days=n + 1))
+    add_problem(office, "尚早的问题", deadline=today + dt.timedelta(days=40))
+    window = make_window(qtbot, office, tmp_path)
+    window.show_page("dashboard")
+    window.show()
+    qtbot.waitUntil(lambda: not window.dashboard.is_loading(), timeout=10_000)
+    red = window.dashboard.tiles["red"]
+    assert red.value_label.text() == "3"
+    window.dashboard.show_problems.emit({"lights": frozenset({"red"})})
+    assert window.current_page() == "problems"
+    assert window.problem_list.light_combo.currentData() == "red"
+    assert window.problem_list.model.rowCount() == 3
+    window.show_problems({"unit_ids": frozenset({office.unit.id})})
+    assert window.problem_list.light_combo.currentData() is None  # one filter at a time
+    assert window.problem_list.model.rowCount() == 4
+
+
+def test_the_reminder_leads_to_the_overdue_problems_once_a_day(qtbot, office, tmp_path):
+    add_problem(office, "逾期问题", deadline=dt.date(2026, 10, 30))
+    window = make_window(qtbot, office, tmp_path)
+    reminder = window.remind()
+    assert reminder is not None and reminder.figures.red == 1
+    reminder.show_buttons["red"].click()
+    assert window.current_page() == "problems"
+    assert window.problem_list.model.rowCount() == 1
+    assert window.remind() is None  # already shown today
