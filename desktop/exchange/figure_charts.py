@@ -12,7 +12,7 @@ from desktop.core.i18n import _
 from desktop.core.stats import Figures
 from desktop.core.stats_timeline import BurnDown
 from desktop.exchange.chart_dates import BurnDownChart
-from desktop.exchange.charts import ACCENT, DEFAULT_LIGHTS, BarChart, BarPart, BarRow
+from desktop.exchange.charts import DEFAULT_LIGHTS, BarChart, BarPart, BarRow
 
 
 def figures_of(states: Mapping[str, int], lights: Mapping[str, int]) -> Figures:
@@ -26,13 +26,16 @@ def figures_of(states: Mapping[str, int], lights: Mapping[str, int]) -> Figures:
     return figures
 
 
+CLOSED_COLOUR = "#6b9e78"  # muted green: closed is done, not a light
+OPEN_COLOUR = "#9bb5d6"  # pale blue: still being rectified, not overdue
+
+
 def progress_parts(colours: Mapping[str, str] | None = None) -> tuple[BarPart, ...]:
-    colours = colours or DEFAULT_LIGHTS
-    return (
-        BarPart(_("Closed"), colours.get(Light.GREEN.value, DEFAULT_LIGHTS["green"])),
-        BarPart(_("In rectification"), ACCENT),
-        BarPart(_("Overdue"), colours.get(Light.RED.value, DEFAULT_LIGHTS["red"])),
-    )
+    """Closed, open and not overdue, overdue (in the office's red)."""
+    red = (colours or DEFAULT_LIGHTS).get(Light.RED.value, DEFAULT_LIGHTS["red"])
+    return (BarPart(_("Closed"), CLOSED_COLOUR),
+            BarPart(_("Open, not overdue"), OPEN_COLOUR),
+            BarPart(_("Overdue"), red))
 
 
 def progress_row(key: str, name: str, figures: Figures) -> BarRow:
@@ -51,16 +54,20 @@ def unit_progress_chart(rows: Sequence[tuple[str, str, Figures]],
                     title=title or _("Rectification by unit"), limit=limit)
 
 
-def burndown_chart(burndown: BurnDown, today: dt.date | None = None,
-                   title: str = "") -> BurnDownChart:
+def burndown_chart(burndown: BurnDown, today: dt.date | None = None, title: str = "",
+                   end: dt.date | None = None) -> BurnDownChart:
+    """The open count day by day, and the ideal line from the peak to zero on the campaign's
+    end date; the axis runs to ``end`` when that is later (today past the end, say)."""
     actual = list(zip(burndown.days, (float(n) for n in burndown.open), strict=True))
     ideal = [(day, value) for day, value in zip(burndown.days, burndown.ideal, strict=True)
-             if value is not None]
-    if ideal and burndown.end_date is not None and burndown.end_date > ideal[-1][0]:
+             if value is not None][:1]
+    if ideal and burndown.end_date is not None and burndown.end_date > ideal[0][0]:
         ideal.append((burndown.end_date, 0.0))
-    return BurnDownChart(actual=actual, ideal=ideal, today=today,
-                         title=title or _("Open problems over time"),
-                         end=burndown.end_date)
+    else:
+        ideal = []
+    last = max((d for d in (burndown.end_date, today, end) if d), default=None)
+    return BurnDownChart(actual=actual, ideal=ideal, today=today, title=title,
+                         start=burndown.days[0] if burndown.days else None, end=last)
 
 
 __all__ = ["burndown_chart", "figures_of", "progress_parts", "progress_row",

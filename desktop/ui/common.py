@@ -9,7 +9,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
 
 from desktop.core.errors import DomainError
 from desktop.core.i18n import _, language
@@ -125,3 +132,20 @@ class ReloadsWhenShown:
             self._stale = False
             self.reload()
         super().showEvent(event)
+
+
+def read_only_table(parent: QWidget, model, multi: bool = False) -> QTableView:
+    """A table of whole rows to look at and open, not to edit: one text line per row, row
+    height from the font, no row numbers."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 10)
+    table.horizontalHeader().setHighlightSections(False)
+    return table

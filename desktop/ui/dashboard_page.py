@@ -38,13 +38,13 @@ from desktop.core.i18n import N_, _
 from desktop.core.models import State
 from desktop.core.problem_query import ProblemFilter
 from desktop.exchange.chart_dates import (
-    BurnDownChart,
     Milestone,
     Phase,
     TimelineChart,
     day_label,
 )
 from desktop.exchange.charts import ACCENT, BarChart, BarPart, BarRow
+from desktop.exchange.figure_charts import burndown_chart
 from desktop.exchange.sheet_layout import percent_text
 from desktop.ui.chart_view import ChartView
 from desktop.ui.common import ReloadsWhenShown, long_date
@@ -560,18 +560,8 @@ class DashboardPage(ReloadsWhenShown, QWidget):
     def _load_burndown(self) -> None:
         campaign = self.context.campaign if self.context else None
         burn = stats.burndown(self._cid(), self.as_of)
-        actual = list(zip(burn.days, burn.open, strict=True))
-        ideal = [(day, value) for day, value in zip(burn.days, burn.ideal, strict=True)
-                 if value is not None][:1]
-        end = burn.end_date
-        if ideal and end is not None and end > ideal[0][0]:
-            ideal.append((end, 0.0))
-        else:
-            ideal = []
-        last = max(d for d in (end, self.as_of, campaign.end_date if campaign else None) if d)
-        self.burndown_chart.set_chart(BurnDownChart(
-            actual, ideal, today=self.as_of, start=burn.days[0] if burn.days else None,
-            end=last))
+        self.burndown_chart.set_chart(burndown_chart(
+            burn, self.as_of, end=campaign.end_date if campaign else None))
 
     # --- clicks ---------------------------------------------------------------------------
     def tile_filter(self, key: str) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,8 +29,10 @@ from PySide6.QtWidgets import (
 from desktop.core.i18n import N_, _
 from desktop.core.models import STATE_LABELS, State
 from desktop.core.stats import NO_PERSON_LABEL, UNCLASSIFIED_LABEL, FigureRow, Figures, UnitRow
-from desktop.exchange.charts import BarChart, BarPart, BarRow
+from desktop.exchange.charts import BarChart
+from desktop.exchange.figure_charts import progress_parts, progress_row
 from desktop.exchange.sheet_layout import percent_text
+from desktop.ui.common import read_only_table
 
 PAGE_BACKGROUND = "#f4f5f7"
 CARD_STYLE = ("QFrame#card { background: #ffffff; border: 1px solid #dadce0; "
@@ -41,8 +42,6 @@ MUTED = "#5f6368"
 LINK_STYLE = ("QPushButton { border: none; color: #1a56a8; padding: 0 2px; background: none; }"
               "QPushButton:hover { text-decoration: underline; }"
               "QPushButton:disabled { color: #9aa0a6; }")
-CLOSED_COLOUR = "#6b9e78"  # muted green: closed is done, not a light
-OPEN_COLOUR = "#9bb5d6"  # pale blue: still being rectified, not overdue
 
 UNITS, AREAS, PERSONS = "units", "areas", "persons"
 Index = QModelIndex | QPersistentModelIndex
@@ -304,17 +303,8 @@ class FigureTableModel(QAbstractTableModel):
 
 def figure_table(parent: QWidget, model: FigureTableModel) -> QTableView:
     """A read-only, sortable table of a breakdown; the name column takes the spare width."""
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 10)
+    table = read_only_table(parent, model)
     header = table.horizontalHeader()
-    header.setHighlightSections(False)
     header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
     header.setSortIndicatorShown(True)
     table.setSortingEnabled(True)
@@ -335,12 +325,6 @@ def fit_columns(table: QTableView, name_width: int = 180) -> None:
 
 
 # -- the chart of a breakdown ----------------------------------------------------------------
-
-
-def state_parts(lights: dict[str, str]) -> tuple[BarPart, ...]:
-    return (BarPart(_("Closed"), CLOSED_COLOUR),
-            BarPart(_("Open, not overdue"), OPEN_COLOUR),
-            BarPart(_("Overdue"), lights["red"]))
 
 
 def chart_key(line: FigureLine) -> str:
@@ -373,11 +357,8 @@ def state_chart(lines: Sequence[FigureLine], title: str, lights: dict[str, str],
     if most_overdue_first:
         shown.sort(key=lambda line: (-line.figures.red, -line.figures.open,
                                      -line.figures.total))
-    rows = [BarRow(chart_key(line), line.name,
-                   (line.figures.closed, line.figures.open - line.figures.red,
-                    line.figures.red))
-            for line in shown]
-    return BarChart(rows, parts=state_parts(lights), title=title, limit=limit)
+    rows = [progress_row(chart_key(line), line.name, line.figures) for line in shown]
+    return BarChart(rows, parts=progress_parts(lights), title=title, limit=limit)
 
 
 def line_for_key(lines: Sequence[FigureLine], key: str) -> FigureLine | None:

@@ -13,13 +13,14 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontMetrics, QIcon
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from desktop.core import problem_query, urging
 from desktop.core.deadlines import LIGHT_LABELS, Light, LightRules
 from desktop.core.i18n import N_, _
 from desktop.core.models import KIND_LABELS, SCOPE_LABELS, STATE_LABELS, Kind, Scope, State
 from desktop.core.problem_query import ProblemFilter, ProblemRow
+from desktop.ui.common import read_only_table
 from desktop.ui.light_legend import light_icon
 
 PAGE = 100
@@ -59,17 +60,8 @@ def problem_table(parent: QWidget, model: ProblemTableModel,
                   hidden: tuple[str, ...] = ()) -> QTableView:
     """A read-only table of problems, whole rows selected, one line per row, the light column
     fixed and the problem text taking the width that is left."""
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 10)
+    table = read_only_table(parent, model, multi=True)
     header = table.horizontalHeader()
-    header.setHighlightSections(False)
     header.setStretchLastSection(False)
     sizes = column_widths(parent.fontMetrics()) | (widths or {})
     for column, key in enumerate(COLUMN_KEYS):
