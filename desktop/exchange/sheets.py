@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from reportlab.platypus import Image, LayoutError, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Image, KeepTogether, LayoutError, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
 from desktop.core import light_style, sheet_codes, sheet_data, stats, urging
@@ -396,13 +396,14 @@ def report_charts(ctx: Context, sheet: Sheet, units: Sequence[Mapping],
         return []
     charts.ensure_gui_app()
     colours = light_style.light_colours()
-    out: list[Flowable] = [para(_("3. Charts"), ctx.styles.heading)]
     rows = [(u["name"], u["name"], f) for u, f in zip(units, unit_figures, strict=True)]
-    out.append(chart_flowable(ctx, figure_charts.unit_progress_chart(rows, colours)))
-    out.append(Spacer(1, 8))
+    units_chart = chart_flowable(ctx, figure_charts.unit_progress_chart(rows, colours))
     burndown = stats.burndown(campaign.id, sheet.params.as_of)
-    out.append(chart_flowable(ctx, figure_charts.burndown_chart(burndown, sheet.params.as_of)))
-    return out
+    burndown_chart = figure_charts.burndown_chart(
+        burndown, sheet.params.as_of, title=_("Open problems over time"), end=campaign.end_date)
+    # the heading stays with the first chart rather than ending a page on its own
+    return [KeepTogether([para(_("3. Charts"), ctx.styles.heading), units_chart]),
+            Spacer(1, 8), chart_flowable(ctx, burndown_chart)]
 
 
 RENDERERS: dict[SheetKind, Callable[[Context, Sheet], list[Flowable]]] = {
