@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_stats.add_parser(sub)
     COMMANDS.update(cli_stats.COMMANDS)
+    from desktop import cli_exchange
+
+    cli_exchange.add_parser(sub)
+    COMMANDS.update(cli_exchange.COMMANDS)
     return parser
 
 

@@ -28,6 +28,7 @@ from desktop.core.i18n import _
 from desktop.core.models import ROLE_LABELS, Campaign
 from desktop.ui.context import AppContext
 from desktop.ui.dashboard_page import DashboardPage
+from desktop.ui.ledger_page import LedgerPage
 from desktop.ui.problem_list import ProblemListPage
 from desktop.ui.reminders import show_reminder_if_due
 from desktop.ui.review_page import ReviewPage
@@ -52,17 +53,20 @@ class MainWindow(QMainWindow):
 
         self.dashboard = DashboardPage(ctx)
         self.problem_list = ProblemListPage(ctx)
+        self.ledger_page = LedgerPage(ctx)
         self.review_page = ReviewPage(ctx)
         self.statistics_page = StatisticsPage(ctx)
         self.settings_page = SettingsPage(ctx)
         self.pages: dict[str, QWidget] = {
             "dashboard": self.dashboard,
             "problems": self.problem_list,
+            "ledger": self.ledger_page,
             "review": self.review_page,
             "statistics": self.statistics_page,
             "settings": self.settings_page,
         }
         self.page_titles = {"dashboard": _("Dashboard"), "problems": _("Problem list"),
+                            "ledger": _("Rectification ledger"),
                             "review": _("Sign-off"), "statistics": _("Statistics"),
                             "settings": _("Settings")}
         self.reminder = None  # the day's reminder dialog, once shown
@@ -103,6 +107,7 @@ class MainWindow(QMainWindow):
         self.dashboard.export_ledger.connect(lambda: self.export_ledger())
         self.statistics_page.show_problems.connect(self.show_problems)
         self.review_page.open_problem.connect(self.open_problem)
+        self.ledger_page.open_problem.connect(self.open_problem)
         self.problem_list.paste_requested.connect(self.paste_rows)
         self.problem_list.counts_changed.connect(self._show_counts)
         ctx.campaign_changed.connect(lambda _id: self._refresh_status())
@@ -152,6 +157,10 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(_("Find…"), self.focus_search, QKeySequence.StandardKey.Find)
         self.print_action = self._action(_("Print…"), self.print_sheet, QKeySequence.StandardKey.Print)
         self.verify_action = self._action(_("Check a printed sheet…"), self.check_sheet)
+        self.export_ledger_action = self._action(_("Export the ledger…"),
+                                                 lambda: self.export_ledger())
+        self.import_ledgers_action = self._action(_("Import / consolidate ledgers…"),
+                                                  lambda: self.import_ledgers())
         self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(_("About"), self.show_about)
         self.page_actions = []
@@ -170,6 +179,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.verify_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_ledger_action)
+        file_menu.addAction(self.import_ledgers_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(_("&Edit"))
@@ -316,6 +328,30 @@ class MainWindow(QMainWindow):
         if self.ctx.campaign_id is None:
             return None
         dialog = PrintDialog(self.ctx, self.selected_problem_ids(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def export_ledger(self):
+        """导出台账 for the current campaign (the dashboard and the reminder call it too);
+        from the ledger page it starts with that page's unit, day and selection."""
+        from desktop.ui.export_dialog import ExportDialog
+
+        if self.ctx.campaign_id is None:
+            return None
+        if self.stack.currentWidget() is self.ledger_page:
+            return self.ledger_page.open_export()
+        dialog = ExportDialog(self.ctx, self.selected_problem_ids(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def import_ledgers(self):
+        from desktop.ui.import_dialog import ImportDialog
+
+        if self.ctx.campaign_id is None:
+            return None
+        dialog = ImportDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -9,9 +9,8 @@ so the clerk sees at once what a choice does; nothing is written until the butto
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -23,32 +22,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core import org, paste_import
 from desktop.core.i18n import _
-from desktop.core.paste_import import FIELDS, PastePreview
+from desktop.core.paste_import import PastePreview
 from desktop.ui.common import fill_combo, run_service
 from desktop.ui.context import AppContext
+from desktop.ui.mapping_table import ColumnMappingTable, column_letter
 
-BAD_ROW = QColor(253, 226, 226)
-HEADER_ROW = QColor(235, 235, 235)
-MAX_COLUMN_WIDTH = 260  # long problem texts are read in the tooltip, not by widening the table
+__all__ = ["PasteDialog", "column_letter"]
+
 ROW_NUMBER_ROLE = Qt.ItemDataRole.UserRole
-
-
-def column_letter(index: int) -> str:
-    """A, B, … Z, AA, AB …: the names the clerk saw in the spreadsheet."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 class PasteDialog(QDialog):
@@ -85,7 +72,9 @@ class PasteDialog(QDialog):
         options.addStretch(1)
         layout.addLayout(options)
 
-        self.table = self._build_table(mapping)
+        self.table = ColumnMappingTable(self.rows, mapping)
+        self.mapping_combos = self.table.combos
+        self.table.mapping_changed.connect(self.update_preview)
         self.bad_rows = QListWidget()
         self.bad_rows.setWordWrap(True)
         self.bad_rows.itemActivated.connect(self._show_row)
@@ -132,41 +121,6 @@ class PasteDialog(QDialog):
         campaign = self.ctx.campaign()
         return campaign.unit_id if campaign is not None else None
 
-    def _build_table(self, mapping: list[str | None]) -> QTableWidget:
-        """Row 0 holds the mapping combos; the pasted rows follow, numbered as pasted."""
-        width = len(self.rows[0]) if self.rows else 0
-        table = QTableWidget(len(self.rows) + 1, width)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setWordWrap(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.setVerticalHeaderLabels(
-            [_("Import as")] + [str(n) for n in range(1, len(self.rows) + 1)]
-        )
-        self.mapping_combos: list[QComboBox] = []
-        for column in range(width):
-            combo = QComboBox()
-            fill_combo(combo, ((_(f.label), f.key) for f in FIELDS), empty=_("Do not import"),
-                       current=mapping[column] if column < len(mapping) else None)
-            combo.currentIndexChanged.connect(
-                lambda _index, c=column: self._mapping_changed(c))
-            table.setCellWidget(0, column, combo)
-            self.mapping_combos.append(combo)
-        for r, cells in enumerate(self.rows, start=1):
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text.strip().replace("\n", " ↵ "))
-                if "\n" in text.strip() or len(text) > 20:
-                    item.setToolTip(text)
-                table.setItem(r, column, item)
-        table.resizeColumnsToContents()
-        for column, combo in enumerate(self.mapping_combos):
-            wanted = max(table.columnWidth(column), combo.sizeHint().width())
-            table.setColumnWidth(column, min(wanted, max(MAX_COLUMN_WIDTH,
-                                                         combo.sizeHint().width())))
-        table.setRowHeight(0, self.mapping_combos[0].sizeHint().height() + 4
-                           if self.mapping_combos else table.rowHeight(0))
-        return table
-
     def _fit_to_screen(self) -> None:
         """Wide enough for several columns but never beyond a 1366×768 screen's free area."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -180,18 +134,7 @@ class PasteDialog(QDialog):
     # -- reacting ---------------------------------------------------------------------------
 
     def mapping(self) -> list[str | None]:
-        return [combo.currentData() for combo in self.mapping_combos]
-
-    def _mapping_changed(self, column: int) -> None:
-        """A field is read from one column only: choosing it here frees any other column."""
-        key = self.mapping_combos[column].currentData()
-        if key is not None:
-            for other, combo in enumerate(self.mapping_combos):
-                if other != column and combo.currentData() == key:
-                    combo.blockSignals(True)
-                    combo.setCurrentIndex(0)
-                    combo.blockSignals(False)
-        self.update_preview()
+        return self.table.mapping()
 
     def update_preview(self) -> None:
         self.preview = paste_import.preview(
@@ -205,35 +148,11 @@ class PasteDialog(QDialog):
             _("{good} drafts will be created, {bad} rows have problems.").format(good=good, bad=bad)
         )
         self.create_button.setEnabled(not self.preview.errors and good > 0)
-        labels = []
-        for column, key in enumerate(self.mapping()):
-            field = paste_import.FIELD_BY_KEY.get(key) if key else None
-            letter = column_letter(column)
-            labels.append(f"{letter} · {_(field.label)}" if field else letter)
-        self.table.setHorizontalHeaderLabels(labels)
 
     def _paint_rows(self) -> None:
         assert self.preview is not None
-        bad = {r.row: r for r in self.preview.bad}
-        header = self.header_box.isChecked()
-        for number in range(1, len(self.rows) + 1):
-            if header and number == 1:
-                background = QBrush(HEADER_ROW)
-            elif number in bad:
-                background = QBrush(BAD_ROW)
-            else:
-                background = QBrush()
-            reasons = "\n".join(e.message() for e in bad[number].reasons) if number in bad else ""
-            for column in range(self.table.columnCount()):
-                item = self.table.item(number, column)
-                if item is not None:
-                    item.setBackground(background)
-                    font = item.font()
-                    font.setBold(header and number == 1)
-                    item.setFont(font)
-            heading = self.table.verticalHeaderItem(number)
-            if heading is not None:
-                heading.setToolTip(reasons)
+        bad = {r.row: "\n".join(e.message() for e in r.reasons) for r in self.preview.bad}
+        self.table.paint(bad, frozenset({1}) if self.header_box.isChecked() else frozenset())
 
     def _list_problems(self) -> None:
         assert self.preview is not None
@@ -251,11 +170,8 @@ class PasteDialog(QDialog):
 
     def _show_row(self, item: QListWidgetItem) -> None:
         number = item.data(ROW_NUMBER_ROLE)
-        if number is None:
-            return
-        self.table.selectRow(number)
-        self.table.scrollToItem(self.table.item(number, 0) or self.table.item(number, 1),
-                                QAbstractItemView.ScrollHint.PositionAtCenter)
+        if number is not None:
+            self.table.show_number(number)
 
     # -- creating ---------------------------------------------------------------------------
 

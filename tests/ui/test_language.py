@@ -15,7 +15,8 @@ def test_window_in_english_when_english_is_chosen(qtbot, office, tmp_path):
     i18n.set_language("en")
     window = make_window(qtbot, office, tmp_path)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Problem list", "Sign-off", "Settings"]
+    assert titles == ["Dashboard", "Problem list", "Rectification ledger", "Sign-off",
+                      "Statistics", "Settings"]
     assert window.problem_list.new_action.text() == "New problem"
 
 

@@ -30,7 +30,8 @@ def test_rail_lists_only_pages_that_exist_and_status_bar_says_who_and_where(
     add_problem(office, "问题一")
     window = make_window(qtbot, office, tmp_path)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["工作台", "问题清单", translate("Sign-off"), "统计", "设置"]
+    assert titles == ["工作台", "问题清单", translate("Rectification ledger"),
+                      translate("Sign-off"), "统计", "设置"]
     assert window.campaign_combo.currentText() == office.campaign.name
     assert "clerk-用户" in window.status_user.text() and "录入员" in window.status_user.text()
     assert office.campaign.name in window.status_campaign.text()

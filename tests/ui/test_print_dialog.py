@@ -66,6 +66,7 @@ def test_the_code_of_a_printed_sheet_checks_until_the_record_changes(qtbot, offi
 def test_the_window_offers_printing_with_the_selection(qtbot, office, tmp_path):
     closed = add_problem(office, "已销号问题", state="closed")
     window = make_window(qtbot, office, tmp_path)
+    window.show_page("problems")  # the selection is the problem list's
     window.problem_list.select_ids([closed.id])
     dialog = window.print_sheet()
     assert dialog.selected_ids == [closed.id]
