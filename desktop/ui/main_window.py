@@ -347,14 +347,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def import_ledgers(self):
-        from desktop.ui.import_dialog import ImportDialog
-
-        if self.ctx.campaign_id is None:
-            return None
-        dialog = ImportDialog(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        """导入/汇总台账: the ledger page's import, from wherever the user is."""
+        return self.ledger_page.open_import()
 
     def check_sheet(self):
         from desktop.ui.print_dialog import VerifyCodeDialog
