@@ -209,13 +209,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     from desktop.core.session import Session
     from desktop.core.sheet_codes import format_code
     from desktop.exchange.sheets import print_sheets
+    from desktop.ui.report_charts import report_chart_images
 
     _open(args)
     campaign = record_lookup.campaign(args.campaign)
     unit_id = record_lookup.unit(args.unit) if args.unit else None
     problem_id = record_lookup.problem(campaign.id, args.problem) if args.problem else None
     codes = print_sheets(Session.system(), args.sheet, campaign.id, args.out, unit_id,
-                         problem_id, args.date)
+                         problem_id, args.date, chart_images=report_chart_images)
     shown = ", ".join(format_code(c) for c in codes)
     print(f"已生成 / written: {args.out}  (核验码 / verification code: {shown})")
     return 0

@@ -119,6 +119,17 @@ class Figures:
     states: dict[str, int] = field(default_factory=_zero_states)
     lights: dict[str, int] = field(default_factory=_zero_lights)
 
+    @classmethod
+    def from_counts(cls, states: dict[str, int], lights: dict[str, int]) -> Figures:
+        """Figures from counts by state and light (as a printed report's unit view carries
+        them), so rates on paper are worked out exactly as on the dashboard."""
+        figures = cls()
+        for state, count in states.items():
+            figures.states[state] = figures.states.get(state, 0) + count
+        for light, count in lights.items():
+            figures.lights[light] = figures.lights.get(light, 0) + count
+        return figures
+
     def add(self, state: str, light: str, count: int) -> None:
         self.states[state] = self.states.get(state, 0) + count
         self.lights[light] = self.lights.get(light, 0) + count

@@ -16,14 +16,13 @@ from pathlib import Path
 from reportlab.platypus import Image, KeepTogether, LayoutError, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
-from desktop.core import light_style, sheet_codes, sheet_data, stats, urging
+from desktop.core import sheet_codes, sheet_data, urging
 from desktop.core.deadlines import Light
 from desktop.core.i18n import _, translate
 from desktop.core.models import KIND_LABELS, STATE_LABELS, Campaign, Kind, State, database
 from desktop.core.session import Session
 from desktop.core.sheet_data import SHEET_TITLES, Sheet, SheetKind, Shown
 from desktop.core.stats import Figures
-from desktop.exchange import charts, figure_charts
 from desktop.exchange.fonts import FontSet, sheet_fonts
 from desktop.exchange.sheet_layout import (
     GRID,
@@ -57,15 +56,23 @@ GEOMETRY = {
 }
 
 
+# Draws the 阶段性报告's charts as PNGs: (campaign id, as-of day, (unit name, figures) per
+# unit, width in pixels) → [(png, height in pixels)]. Pictures are drawn by the window's chart
+# code (desktop.ui.report_charts), which the caller hands in: this layer does not paint.
+ChartImages = Callable[[int, dt.date, Sequence[tuple[str, Figures]], int],
+                       list[tuple[bytes, int]]]
+
+
 class Context:
-    """What one sheet's renderer needs: styles, body width, the optional images."""
+    """What one sheet's renderer needs: styles, body width, the optional images and charts."""
 
     def __init__(self, styles: Styles, geometry: PageGeometry, signature_images: ImageMap,
-                 seal_images: ImageMap) -> None:
+                 seal_images: ImageMap, chart_images: ChartImages | None = None) -> None:
         self.styles = styles
         self.width = geometry.body_width
         self.signature_images = {k: Path(v) for k, v in signature_images.items()}
         self.seal_images = {k: Path(v) for k, v in seal_images.items()}
+        self.chart_images = chart_images
 
     def cell(self, text: str | None) -> Paragraph:
         return para(text, self.styles.cell)
@@ -323,7 +330,7 @@ def closing_signature(ctx: Context, lines: Sequence[str], seal: Path | None) -> 
 def report_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
     styles = ctx.styles
     units = [u.fields for u in sheet.of("unit") if u.view == "report"]
-    unit_figures = [figure_charts.figures_of(u["states"], u["lights"]) for u in units]
+    unit_figures = [Figures.from_counts(u["states"], u["lights"]) for u in units]
     overall = Figures()
     for figures in unit_figures:
         overall.merge(figures)
@@ -379,31 +386,25 @@ def report_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
 CHART_PX_PER_PT = 1.4  # logical chart pixels per point: text in the chart reads like the body
 
 
-def chart_flowable(ctx: Context, chart) -> Image:
-    """A chart as a PNG drawn by the same painter as the screen's, a page-body wide."""
-    width_px = int(ctx.width * CHART_PX_PER_PT)
-    height_px = int(chart.preferred_height(width_px))
-    png = charts.render_png(chart, width_px, height_px, scale=3.0)
-    return Image(io.BytesIO(png), width=ctx.width, height=height_px / CHART_PX_PER_PT)
-
-
 def report_charts(ctx: Context, sheet: Sheet, units: Sequence[Mapping],
                   unit_figures: Sequence[Figures]) -> list[Flowable]:
     """3. Charts: the units' progress (from the same counts as the table above) and the open
-    problems over time up to the report's date."""
+    problems over time up to the report's date; none when no chart painter was handed in."""
     campaign = Campaign.get_or_none(Campaign.uuid == sheet.params.campaign_uuid)
-    if campaign is None or not units:
+    if ctx.chart_images is None or campaign is None or not units:
         return []
-    charts.ensure_gui_app()
-    colours = light_style.light_colours()
-    rows = [(u["name"], u["name"], f) for u, f in zip(units, unit_figures, strict=True)]
-    units_chart = chart_flowable(ctx, figure_charts.unit_progress_chart(rows, colours))
-    burndown = stats.burndown(campaign.id, sheet.params.as_of)
-    burndown_chart = figure_charts.burndown_chart(
-        burndown, sheet.params.as_of, title=_("Open problems over time"), end=campaign.end_date)
+    width_px = int(ctx.width * CHART_PX_PER_PT)
+    rows = [(u["name"], f) for u, f in zip(units, unit_figures, strict=True)]
+    images = [Image(io.BytesIO(png), width=ctx.width, height=height / CHART_PX_PER_PT)
+              for png, height in ctx.chart_images(campaign.id, sheet.params.as_of, rows,
+                                                  width_px)]
+    if not images:
+        return []
     # the heading stays with the first chart rather than ending a page on its own
-    return [KeepTogether([para(_("3. Charts"), ctx.styles.heading), units_chart]),
-            Spacer(1, 8), chart_flowable(ctx, burndown_chart)]
+    out: list[Flowable] = [KeepTogether([para(_("3. Charts"), ctx.styles.heading), images[0]])]
+    for image in images[1:]:
+        out += [Spacer(1, 8), image]
+    return out
 
 
 RENDERERS: dict[SheetKind, Callable[[Context, Sheet], list[Flowable]]] = {
@@ -424,9 +425,11 @@ def render_pdf(
     signature_images: ImageMap | None = None,
     seal_images: ImageMap | None = None,
     fonts: FontSet | None = None,
+    chart_images: ChartImages | None = None,
 ) -> bytes:
     """The sheets (all of one kind) as one PDF; each starts on a new page with its own page
-    numbers and carries its code (default: the code its content gets) in every footer."""
+    numbers and carries its code (default: the code its content gets) in every footer. A
+    report gets its charts from ``chart_images`` when one is given."""
     if not sheets:
         raise ValueError("no sheet to render")
     kind = sheets[0].kind
@@ -435,7 +438,7 @@ def render_pdf(
     codes = list(codes) if codes is not None else [sheet_codes.code_for(s) for s in sheets]
     styles = Styles.make(fonts or sheet_fonts())
     geometry = GEOMETRY[kind]
-    ctx = Context(styles, geometry, signature_images or {}, seal_images or {})
+    ctx = Context(styles, geometry, signature_images or {}, seal_images or {}, chart_images)
 
     def story() -> list[Flowable]:
         flowables: list[Flowable] = []
@@ -476,13 +479,14 @@ def export_sheets(
     seal_images: ImageMap | None = None,
     fonts: FontSet | None = None,
     record_urges: bool = True,
+    chart_images: ChartImages | None = None,
 ) -> list[str]:
     """Render, write ``out`` whole or not at all, and store the codes in the same step (no
     stored code without its file, no file whose code is not stored); an urging notice records
     its urges in that step too, unless ``record_urges`` is false (a preview on screen, whose
     urges ``deliver_urges`` records once it is printed or saved). Returns the codes."""
     codes = [sheet_codes.code_for(s) for s in sheets]
-    data = render_pdf(sheets, codes, signature_images, seal_images, fonts)
+    data = render_pdf(sheets, codes, signature_images, seal_images, fonts, chart_images)
     issued: list[str] = []
 
     def store() -> None:
@@ -515,7 +519,9 @@ def print_sheets(
     signature_images: ImageMap | None = None,
     seal_images: ImageMap | None = None,
     problem_ids: Sequence[int] | None = None,
+    chart_images: ChartImages | None = None,
 ) -> list[str]:
     """Build the sheets of one print request and export them (see ``sheet_data.build_for``)."""
     sheets = sheet_data.build_for(kind, campaign_id, unit_id, problem_id, as_of, problem_ids)
-    return export_sheets(session, sheets, out, signature_images, seal_images)
+    return export_sheets(session, sheets, out, signature_images, seal_images,
+                         chart_images=chart_images)

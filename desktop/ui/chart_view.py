@@ -12,7 +12,7 @@ from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSizePolicy, QToolTip, QWidget
 
 from desktop.core.i18n import _
-from desktop.exchange.charts import Chart, HitArea, hit_areas, save_png
+from desktop.ui.charts import Chart, HitArea, hit_areas, save_png
 
 DEFAULT_WIDTH = 560
 MINIMUM_WIDTH = 280

@@ -37,18 +37,18 @@ from desktop.core.deadlines import Light
 from desktop.core.i18n import N_, _
 from desktop.core.models import State
 from desktop.core.problem_query import ProblemFilter
-from desktop.exchange.chart_dates import (
+from desktop.exchange.sheet_layout import percent_text
+from desktop.ui.chart_dates import (
     Milestone,
     Phase,
     TimelineChart,
     day_label,
 )
-from desktop.exchange.charts import ACCENT, BarChart, BarPart, BarRow
-from desktop.exchange.figure_charts import burndown_chart
-from desktop.exchange.sheet_layout import percent_text
 from desktop.ui.chart_view import ChartView
+from desktop.ui.charts import ACCENT, BarChart, BarPart, BarRow
 from desktop.ui.common import ReloadsWhenShown, long_date
 from desktop.ui.context import AppContext
+from desktop.ui.figure_charts import burndown_chart
 from desktop.ui.figure_widgets import (
     MUTED,
     PAGE_BACKGROUND,

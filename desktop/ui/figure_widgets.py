@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from desktop.core.i18n import N_, _
 from desktop.core.models import STATE_LABELS, State
 from desktop.core.stats import NO_PERSON_LABEL, UNCLASSIFIED_LABEL, FigureRow, Figures, UnitRow
-from desktop.exchange.charts import BarChart
-from desktop.exchange.figure_charts import progress_parts, progress_row
 from desktop.exchange.sheet_layout import percent_text
+from desktop.ui.charts import BarChart
 from desktop.ui.common import read_only_table
+from desktop.ui.figure_charts import progress_parts, progress_row
 
 PAGE_BACKGROUND = "#f4f5f7"
 CARD_STYLE = ("QFrame#card { background: #ffffff; border: 1px solid #dadce0; "

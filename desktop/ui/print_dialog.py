@@ -33,6 +33,7 @@ from desktop.exchange import sheets as sheet_render
 from desktop.ui.common import error_text, fill_combo
 from desktop.ui.context import AppContext
 from desktop.ui.pdf_preview import PdfPreviewDialog
+from desktop.ui.report_charts import report_chart_images
 
 
 class PrintDialog(QDialog):
@@ -123,7 +124,7 @@ class PrintDialog(QDialog):
                 self.ctx.session, sheets, out,
                 images.all_signatures() if chosen else None,
                 images.all_seals() if chosen else None,
-                record_urges=False,
+                record_urges=False, chart_images=report_chart_images,
             )
         except DomainError as error:
             self.message.setText(error_text(error))

@@ -21,6 +21,7 @@ from desktop.core.sheet_codes import SheetCode, format_code, verify_code
 from desktop.exchange import fonts as sheet_fonts_module
 from desktop.exchange.sheet_layout import check_pdf
 from desktop.exchange.sheets import export_sheets, print_sheets, render_pdf
+from desktop.ui.report_charts import report_chart_images
 from tests.conftest import PASSWORD, TODAY
 
 STANDARD_14 = {"Courier", "Helvetica", "Times", "Symbol", "ZapfDingbats"}
@@ -271,7 +272,8 @@ def test_report_has_the_figures_and_a_row_per_unit(office):
     from desktop.core.org import move_unit
 
     move_unit(Session.system(), other.id, 0)  # the other unit heads the table
-    data = render_pdf(sheet_data.build_for("report", office.campaign.id))
+    data = render_pdf(sheet_data.build_for("report", office.campaign.id),
+                      chart_images=report_chart_images)
     text = "".join(flat(p) for p in pages_text(data))
     assert "县民政局" in text and "县殡仪馆" in text
     # the units' bars and the burn-down, drawn by the dashboard's own chart code

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea, QToolTip
 
 from desktop.core.i18n import _
-from desktop.exchange.charts import BarChart, BarPart, BarRow
 from desktop.ui.chart_view import ChartView, file_name_for
+from desktop.ui.charts import BarChart, BarPart, BarRow
 
 
 def chart(count: int = 3) -> BarChart:

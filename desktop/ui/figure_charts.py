@@ -11,20 +11,8 @@ from desktop.core.deadlines import Light
 from desktop.core.i18n import _
 from desktop.core.stats import Figures
 from desktop.core.stats_timeline import BurnDown
-from desktop.exchange.chart_dates import BurnDownChart
-from desktop.exchange.charts import DEFAULT_LIGHTS, BarChart, BarPart, BarRow
-
-
-def figures_of(states: Mapping[str, int], lights: Mapping[str, int]) -> Figures:
-    """Figures from counts by state and light (as a report's unit view carries them), so the
-    rates on paper are worked out exactly as on the dashboard."""
-    figures = Figures()
-    for state, count in states.items():
-        figures.states[state] = figures.states.get(state, 0) + count
-    for light, count in lights.items():
-        figures.lights[light] = figures.lights.get(light, 0) + count
-    return figures
-
+from desktop.ui.chart_dates import BurnDownChart
+from desktop.ui.charts import DEFAULT_LIGHTS, BarChart, BarPart, BarRow
 
 CLOSED_COLOUR = "#6b9e78"  # muted green: closed is done, not a light
 OPEN_COLOUR = "#9bb5d6"  # pale blue: still being rectified, not overdue
@@ -70,5 +58,5 @@ def burndown_chart(burndown: BurnDown, today: dt.date | None = None, title: str 
                          start=burndown.days[0] if burndown.days else None, end=last)
 
 
-__all__ = ["burndown_chart", "figures_of", "progress_parts", "progress_row",
+__all__ = ["burndown_chart", "progress_parts", "progress_row",
            "unit_progress_chart"]

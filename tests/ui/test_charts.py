@@ -13,15 +13,15 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFontDatabase, QFontMetricsF, QImage
 
 from desktop.core import i18n
-from desktop.exchange import charts
-from desktop.exchange.chart_dates import (
+from desktop.ui import charts
+from desktop.ui.chart_dates import (
     BurnDownChart,
     Milestone,
     Phase,
     TimelineChart,
     date_ticks,
 )
-from desktop.exchange.charts import (
+from desktop.ui.charts import (
     DEFAULT_LIGHTS,
     BarChart,
     BarPart,
@@ -352,7 +352,7 @@ def test_a_plain_python_gets_an_offscreen_application_for_printing(tmp_path):
     a platform the user chose is kept."""
     script = (
         "import sys\n"
-        "from desktop.exchange.charts import BarChart, BarRow, render_png\n"
+        "from desktop.ui.charts import BarChart, BarRow, render_png\n"
         "from PySide6.QtGui import QGuiApplication\n"
         "data = render_png(BarChart([BarRow('a', '县民政局', (3,))]), 300, 120)\n"
         "print(QGuiApplication.platformName(), len(data) > 1000, data[:4] == b'\\x89PNG')\n"

@@ -11,7 +11,7 @@ out and the window, the CLI and the tests hand the same objects to the same pain
 Geometry is in logical pixels and fonts are set in pixel sizes, so a layout does not depend on
 the device's DPI: the widget's hit areas match the screen, and a PNG at ``scale=2`` is the same
 picture with twice the pixels. The bar chart and the donut live here; the charts with a date
-axis (burn-down, phase timeline) are in :mod:`desktop.exchange.chart_dates`.
+axis (burn-down, phase timeline) are in :mod:`desktop.ui.chart_dates`.
 """
 
 from __future__ import annotations

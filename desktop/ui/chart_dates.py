@@ -13,7 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from desktop.core.i18n import _
-from desktop.exchange.charts import (
+from desktop.exchange.sheet_layout import format_date
+from desktop.ui.charts import (
     ACCENT,
     DEFAULT_LIGHTS,
     PAD,
@@ -32,7 +33,6 @@ from desktop.exchange.charts import (
     text_color_on,
     title_height,
 )
-from desktop.exchange.sheet_layout import format_date
 
 DAY_STEPS = (1, 2, 7, 14)
 BAND_MIN, BAND_MAX, STONE_LANE = 20.0, 30.0, 22.0  # timeline: phase band, diamonds
