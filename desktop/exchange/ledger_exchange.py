@@ -11,7 +11,6 @@ from the progress callback) in the last file undoes the first as well.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from desktop.core.consolidate import (
     record_handmade_batch,
 )
 from desktop.core.errors import DomainError, ValidationError
+from desktop.core.evidence import file_sha256
 from desktop.core.exchange_records import build_payload
 from desktop.core.handmade_import import (
     HandmadePreview,
@@ -204,14 +204,6 @@ class FileReport:
                 "errors": self.errors(language), "status": self.status.value}
 
 
-def _file_checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _ledger_report(path: Path, found) -> FileReport:
     source = ImportSource(path.name, found.checksum, LEDGER)
     plan = plan_import(found.payload, source)
@@ -243,7 +235,7 @@ def handmade_report(path: Path | str, campaign_id: int | None, unit_id: int | No
     path = Path(path)
     report = FileReport(path, HANDMADE, Status.REJECTED, campaign_id=campaign_id)
     try:
-        report.checksum = _file_checksum(path)
+        report.checksum = file_sha256(path)
         if campaign_id is None:
             raise ValidationError(N_("{name} is a hand-made ledger: say which campaign its "
                                      "problems belong to."), name=path.name)

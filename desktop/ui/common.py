@@ -5,7 +5,7 @@ message the user can act on."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QHeaderView,
     QMessageBox,
     QTableView,
+    QTableWidget,
     QWidget,
 )
 
@@ -148,4 +150,18 @@ def read_only_table(parent: QWidget, model, multi: bool = False) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 10)
     table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+def make_table(headers: Sequence[str], stretch: int = 0) -> QTableWidget:
+    """A read-only, whole-row-selecting table; column ``stretch`` takes the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table

@@ -37,7 +37,7 @@ from desktop.core.errors import DomainError
 from desktop.core.holiday_notice import WEEKDAY_LABELS, HolidayNotice, parse_holiday_notice
 from desktop.core.i18n import N_, _
 from desktop.core.models import Role
-from desktop.ui.common import DateField, error_text, run_service, show_error
+from desktop.ui.common import DateField, error_text, make_table, run_service, show_error
 from desktop.ui.context import AppContext
 from desktop.ui.pasted_text import PastedTextDialog
 
@@ -132,16 +132,9 @@ class HolidayPage(QWidget):
         self.note_label.setStyleSheet(
             "QLabel { background: #fff4e0; border: 1px solid #e0a040; padding: 6px; }")
 
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            [_("Date"), _("Weekday"), _("Type"), _("Name"), _("Source")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table([_("Date"), _("Weekday"), _("Type"), _("Name"), _("Source")],
+                                stretch=3)
+        self.table.setParent(self)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda *_args: self.edit_selected())
 

@@ -11,17 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +36,7 @@ from desktop.exchange.ledger_exchange import (
     inspect_file,
     xlsx_in_folder,
 )
-from desktop.ui.common import error_text
+from desktop.ui.common import error_text, make_table
 from desktop.ui.context import AppContext
 from desktop.ui.import_parts import ConflictDialog, MappingDialog, status_text
 from desktop.ui.progress_runner import Cancelled, ProgressRunner
@@ -79,18 +76,11 @@ class ImportDialog(QDialog):
         choose.addStretch(1)
         layout.addLayout(choose)
 
-        self.table = QTableWidget(0, 11, self)
-        self.table.setHorizontalHeaderLabels([
+        self.table = make_table([
             _("File"), _("File kind"), _("Unit"), _("Campaign"), _("New"), _("Updated"),
             _("Unchanged"), _("Conflicts"), _("Rejected"), _("Status"), ""])
+        self.table.setParent(self)
         self.table.setColumnHidden(10, True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.act_on(row))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 2)

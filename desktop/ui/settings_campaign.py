@@ -28,10 +28,9 @@ from desktop.ui.admin_page import (
     button_row,
     date_text,
     fill_table,
-    make_table,
     selected_id,
 )
-from desktop.ui.common import DateField, fill_combo, show_error
+from desktop.ui.common import DateField, fill_combo, make_table, show_error
 from desktop.ui.context import AppContext
 from desktop.ui.settings_org_dialogs import (
     MilestoneDialog,

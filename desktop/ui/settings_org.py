@@ -31,10 +31,9 @@ from desktop.ui.admin_page import (
     AdminPage,
     button_row,
     fill_table,
-    make_table,
     selected_id,
 )
-from desktop.ui.common import show_error
+from desktop.ui.common import make_table, show_error
 from desktop.ui.context import AppContext
 from desktop.ui.image_dialog import ImageDialog
 from desktop.ui.settings_campaign import CampaignSettingsPage
