@@ -67,6 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.core.ledger_data import LedgerScope
     from desktop.core.session import Session
     from desktop.exchange.ledger_exchange import export_ledger
+    from desktop.exchange.safe_write import size_text
 
     _open(args)
     campaign = record_lookup.campaign(args.campaign)
@@ -74,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     scope = LedgerScope(campaign.id, unit_id=unit_id, as_of=args.as_of,
                         consolidated=args.consolidated)
     result = export_ledger(Session.system(), scope, args.out)
-    print(f"已导出 / written: {result.path}  ({result.size / 1024:.0f} KB, "
+    print(f"已导出 / written: {result.path}  ({size_text(result.size)}, "
           f"SHA-256 {result.checksum[:16]}…)")
     return 0
 

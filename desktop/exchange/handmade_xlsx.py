@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.core.errors import ValidationError
 from desktop.core.handmade_import import CellRange, GridRow, SheetGrid, title_lines
 from desktop.core.i18n import N_
+from desktop.exchange.safe_write import size_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # What the workbook unpacks to; a small file that unpacks to gigabytes is refused unopened.
@@ -45,7 +46,7 @@ def _open_checks(path: Path) -> None:
     if size > MAX_FILE_BYTES:
         raise ValidationError(
             N_("{name} is larger than {limit}; a ledger of that size is not imported. "
-               "Split it into several workbooks."), name=name, limit=_size(MAX_FILE_BYTES))
+               "Split it into several workbooks."), name=name, limit=size_text(MAX_FILE_BYTES))
     if head.startswith(_OLE_SIGNATURE):
         raise ValidationError(
             N_("{name} is an old-format Excel workbook (.xls) or is protected by a password. "
@@ -63,13 +64,7 @@ def _open_checks(path: Path) -> None:
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValidationError(
             N_("{name} is larger than {limit}; a ledger of that size is not imported. "
-               "Split it into several workbooks."), name=name, limit=_size(MAX_UNPACKED_BYTES))
-
-
-def _size(count: int) -> str:
-    if count >= 1 << 20:
-        return f"{count / (1 << 20):.0f} MB"
-    return f"{max(count >> 10, 1)} KB"
+               "Split it into several workbooks."), name=name, limit=size_text(MAX_UNPACKED_BYTES))
 
 
 def _damaged(name: str) -> ValidationError:

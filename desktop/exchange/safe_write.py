@@ -118,3 +118,12 @@ def write_file_atomically(
         raise
     sync_directory(out.parent)
     return size
+
+
+def size_text(size: int) -> str:
+    """A file size the way people read it: 51 KB, 2.6 MB, 1.2 GB."""
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GB"
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(size, 1024) / 1024:.0f} KB"

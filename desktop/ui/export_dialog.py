@@ -45,6 +45,7 @@ from desktop.core.models import Unit
 from desktop.core.problem_query import ProblemFilter, matching_ids
 from desktop.exchange.ledger_exchange import export_ledger, ledger_file_name
 from desktop.exchange.ledger_xlsx import WriteResult
+from desktop.exchange.safe_write import size_text
 from desktop.ui.common import DateField, error_text, fill_combo
 from desktop.ui.context import AppContext
 from desktop.ui.progress_runner import Cancelled, ProgressRunner
@@ -106,14 +107,6 @@ def mounted_volumes() -> list[Volume]:
     return [Volume(root=v.rootPath(), name=v.displayName() if v.name() else "",
                    ready=v.isReady(), read_only=v.isReadOnly(), available=v.bytesAvailable())
             for v in QStorageInfo.mountedVolumes() if v.isValid()]
-
-
-def size_text(size: int) -> str:
-    if size >= 1 << 30:
-        return f"{size / (1 << 30):.1f} GB"
-    if size >= 1 << 20:
-        return f"{size / (1 << 20):.1f} MB"
-    return f"{max(size, 1024) / 1024:.0f} KB"
 
 
 class ExportDialog(QDialog):
