@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.i18n import _
 from desktop.exchange import fonts
@@ -62,7 +63,8 @@ _family: str | None = None
 
 def ensure_gui_app() -> QGuiApplication:
     """The running QGuiApplication, or an offscreen one for a process without a window (the
-    CLI printing a report): QPainter cannot lay out text without one."""
+    CLI printing a report): QPainter cannot lay out text without one. It is made a full
+    QApplication, so that a window or dialog opened later in the same process still works."""
     global _app
     existing = QGuiApplication.instance()
     if existing is not None:
@@ -71,7 +73,7 @@ def ensure_gui_app() -> QGuiApplication:
         return existing
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _app = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "rectify"])
+    _app = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else "rectify"])
     return _app
 
 
