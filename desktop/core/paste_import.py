@@ -580,6 +580,26 @@ def read_groups(
     return result
 
 
+MAX_PASTE_ROWS = 20_000  # as many as a hand-made ledger's sheet may have
+MAX_PASTE_CELL = 32_767  # Excel's own limit for one cell
+
+
+def _paste_too_big(rows: list[list[str]]) -> ValidationError | None:
+    """A paste beyond the limits gets one message instead of a preview that freezes the
+    window: a whole worksheet copied by mistake, or text that was not copied from a sheet."""
+    if len(rows) > MAX_PASTE_ROWS:
+        return ValidationError(
+            N_("The pasted text has {count} rows, more than the {limit} one paste can take. "
+               "Paste the list in several parts."), count=len(rows), limit=MAX_PASTE_ROWS)
+    for number, cells in enumerate(rows, start=1):
+        if any(len(cell) > MAX_PASTE_CELL for cell in cells):
+            return ValidationError(
+                N_("Row {row} of the pasted text has a cell of more than {limit} characters, "
+                   "more than Excel allows in a cell; it was not copied from a worksheet."),
+                row=number, limit=MAX_PASTE_CELL)
+    return None
+
+
 def preview(
     rows: list[list[str]],
     mapping: Sequence[str | None],
@@ -588,6 +608,9 @@ def preview(
     default_unit_id: int | None,
 ) -> PastePreview:
     """What the paste would create, row by row, without writing anything."""
+    too_big = _paste_too_big(rows)
+    if too_big is not None:
+        return PastePreview(rows=[], errors=[too_big])
     groups: list[RowGroup] = []
     blank_rows: list[int] = []
     first = 1 if has_header else 0

@@ -11,7 +11,6 @@ versions, not what the office reports.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.handmade_import import CellRange, GridRow, SheetGrid, title_lines
 from desktop.core.i18n import N_
 from desktop.exchange.safe_write import size_text
+from desktop.exchange.untrusted import check_archive, xml_attack, xml_attack_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # What the workbook unpacks to; a small file that unpacks to gigabytes is refused unopened.
@@ -57,14 +57,11 @@ def _open_checks(path: Path) -> None:
             N_("{name} is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it "
                "as an Excel workbook (.xlsx)."), name=name)
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        check_archive(path, ValidationError, MAX_UNPACKED_BYTES)
+    except ValidationError:
+        raise
     except Exception as error:  # zipfile reports damage as several exception types
         raise _damaged(name) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            N_("{name} is larger than {limit}; a ledger of that size is not imported. "
-               "Split it into several workbooks."), name=name, limit=size_text(MAX_UNPACKED_BYTES))
 
 
 def _damaged(name: str) -> ValidationError:
@@ -143,6 +140,8 @@ def read_sheets(path: Path | str) -> list[SheetGrid]:
         with path.open("rb") as fh:
             workbook = openpyxl.load_workbook(fh, data_only=True)
     except Exception as error:  # openpyxl reports a damaged file in many exception types
+        if xml_attack(error):
+            raise xml_attack_error(path, ValidationError) from error
         raise _damaged(path.name) from error
     try:
         return [_grid(ws) for ws in workbook.worksheets

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from desktop.core.errors import DomainError
 from desktop.core.exchange_records import canonical_text
 from desktop.core.i18n import N_
+from desktop.exchange.untrusted import check_archive, xml_attack, xml_attack_error
 
 FORMAT = "rectify-ledger"
 FORMAT_VERSION = 1
@@ -112,6 +114,12 @@ def _damaged(path: Path, reason: str) -> LedgerFileError:
            "copying. Copy it from the sender again."), name=path.name, reason=reason)
 
 
+def _unreadable(path: Path, exc: Exception) -> LedgerFileError:
+    if xml_attack(exc):
+        return xml_attack_error(path, LedgerFileError)
+    return _damaged(path, str(exc) or type(exc).__name__)
+
+
 def _check_container(path: Path) -> None:
     try:
         size = path.stat().st_size
@@ -134,10 +142,12 @@ def _check_container(path: Path) -> None:
         raise LedgerFileError(
             N_("{name} is not an Excel workbook (.xlsx)."), name=path.name)
     try:
+        check_archive(path, LedgerFileError)  # before testzip unpacks every part
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             broken = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError,
+            ValueError) as exc:  # a damaged part, an unknown compression method
         raise _damaged(path, str(exc) or type(exc).__name__) from None
     if broken is not None:
         raise _damaged(path, broken)
@@ -158,9 +168,9 @@ def _facts_and_parts(path: Path) -> tuple[dict[str, Any], list[tuple[int, str]]]
     with path.open("rb") as fh:
         try:
             workbook = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-                ParseError, ExpatError, OSError) as exc:
-            raise _damaged(path, str(exc) or type(exc).__name__) from None
+        except (InvalidFileException, zipfile.BadZipFile, zlib.error, NotImplementedError,
+                KeyError, ValueError, TypeError, ParseError, ExpatError, OSError) as exc:
+            raise _unreadable(path, exc) from None
         try:
             if SHEET not in workbook.sheetnames:
                 return None
@@ -172,8 +182,9 @@ def _facts_and_parts(path: Path) -> tuple[dict[str, Any], list[tuple[int, str]]]
                 else:
                     facts[str(key)] = value
             return facts, parts
-        except (ParseError, ExpatError, zipfile.BadZipFile, ValueError, KeyError) as exc:
-            raise _damaged(path, str(exc) or type(exc).__name__) from None
+        except (ParseError, ExpatError, zipfile.BadZipFile, zlib.error, ValueError, KeyError,
+                TypeError) as exc:
+            raise _unreadable(path, exc) from None
         finally:
             workbook.close()
 
