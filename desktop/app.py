@@ -31,6 +31,7 @@ def _application(language: str):
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Rectify")
     app.setOrganizationName("Rectify")
+    _look(app)
     if language != "en":
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -38,6 +39,17 @@ def _application(language: str):
         if translator.load(f"qtbase_{language}", translations):
             app.installTranslator(translator)
     return app
+
+
+def _look(app) -> None:
+    """The window icon, and the bundled Chinese font on a PC that has none."""
+    from PySide6.QtGui import QIcon
+
+    from desktop.core import paths
+    from desktop.ui.font_fallback import ensure_chinese_font
+
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rectify.png")))
+    ensure_chinese_font(app)
 
 
 def _language(settings, forced: str | None) -> str:
@@ -63,23 +75,73 @@ def sign_in(settings) -> Session | None:
     return dialog.session
 
 
-def run_gui(target: str | Path, language: str | None = None) -> int:
+_windows: list = []  # windows opened after 切换用户 (nothing else holds them)
+
+
+def secure_window(window, settings, opened=None) -> None:
+    """After sign-in: check the audit log in the background (a red banner names the first
+    broken event) and lock the window when idle. 切换用户 at the lock shows the sign-in dialog
+    while the old window stays covered, then opens a window for whoever signs in (``opened``
+    is told of it) and closes the old one; cancelling quits."""
+    from desktop.ui.audit_banner import start_audit_check
     from desktop.ui.context import AppContext
+    from desktop.ui.idle_lock import install_idle_lock
+    from desktop.ui.main_window import MainWindow
+
+    def switch_user() -> None:
+        session = sign_in(settings)
+        if session is not None:
+            if session.user is not None:
+                settings.set("last_user", session.user.username)
+            new = MainWindow(AppContext(session, window.ctx.database_label, settings))
+            new.show()
+            _windows.append(new)
+            if opened is not None:
+                opened(new)
+            secure_window(new, settings, opened)
+            new.remind()
+        for form in list(window.forms):
+            form.close()
+        window.close()
+        if window in _windows:
+            _windows.remove(window)
+
+    start_audit_check(window)
+    install_idle_lock(window, switch_user)
+
+
+def run_gui(target: str | Path, language: str | None = None) -> int:
+    from desktop import syscheck
+
+    syscheck.require_for_window()  # before Qt loads: a clear message, not a loader crash
+    from desktop.ui.context import AppContext
+    from desktop.ui.data_safety import DatabaseGuard
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings import Settings
 
-    prepare_database(target)
     settings = Settings()
     app = _application(_language(settings, language))
-    session = sign_in(settings)
-    if session is None:
-        return 0
-    if session.user is not None:
-        settings.set("last_user", session.user.username)
-    window = MainWindow(AppContext(session, str(target), settings))
-    window.show()
-    window.remind()
-    return app.exec()
+    guard = DatabaseGuard.take(target, settings)  # one program per database, or who has it
+    if guard is None:
+        return 1
+    try:
+        if not guard.open_checked(prepare_database):  # a damaged file: offer a backup
+            return 1
+        session = sign_in(settings)
+        if session is None:
+            return 0
+        if session.user is not None:
+            settings.set("last_user", session.user.username)
+        window = MainWindow(AppContext(session, str(target), settings))
+        window.show()
+        guard.watch(window)  # the daily automatic backup, a restore confirmed in settings
+        secure_window(window, settings, guard.watch)  # audit-log check, idle lock
+        window.remind()
+        code = app.exec()
+        guard.finish()  # that restore, else the automatic backup on exit
+        return code
+    finally:
+        guard.release()
 
 
 def take_screenshot(

@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_exchange.add_parser(sub)
     COMMANDS.update(cli_exchange.COMMANDS)
+    from desktop import cli_selftest
+
+    cli_selftest.add_parser(sub)
+    COMMANDS.update(cli_selftest.COMMANDS)
+    from desktop import cli_backup
+
+    cli_backup.add_parser(sub)
+    COMMANDS.update(cli_backup.COMMANDS)
+    WRITES.update(cli_backup.WRITES)
     return parser
 
 
@@ -154,7 +163,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
-    from desktop.core import audit
+    from desktop.core import audit, audit_check
 
     _open(args)
     report = audit.verify()
@@ -162,9 +171,10 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
         print(f"审计日志完好 / audit log intact: {report.events} events, "
               f"{report.records} records checked")
         return 0
-    if report.broken_event is not None:
-        print(f"审计日志在第 {report.broken_event} 条事件处断裂 / audit chain broken at event "
-              f"{report.broken_event} ({report.broken_reason})")
+    broken = audit_check.first_broken(report)
+    if broken is not None:  # the same words as the window's warning, in both languages
+        print(broken.message("zh_CN"))
+        print(broken.message("en"))
     for entity, uuid, why in report.tampered[:20]:
         print(f"记录被改动 / record changed outside the app: {entity} {uuid}: {why}")
     if len(report.tampered) > 20:
@@ -243,6 +253,27 @@ COMMANDS = {
 }
 
 
+# Commands that change the database, with the test of their arguments: they take the
+# database's instance lock (one writer per file); reading commands do not need it.
+WRITES = {
+    "demo": lambda args: True,
+    "import": lambda args: not args.dry_run,
+    "holidays": lambda args: args.import_notice is not None,
+    "print": lambda args: True,  # records the sheets' verification codes
+}
+
+
+def _lock_if_writing(args: argparse.Namespace):
+    """The instance lock for a writing command on a database file, else None."""
+    from desktop.core import db, instance_lock
+
+    writes = WRITES.get(args.command)
+    target = database_target(args)
+    if writes is None or not writes(args) or db.is_url(target):
+        return None
+    return instance_lock.acquire(target, program=f"{PROG} {args.command}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -259,7 +290,12 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.app import run_gui
 
             return run_gui(database_target(args), args.lang)
-        return COMMANDS[args.command](args)
+        lock = _lock_if_writing(args)
+        try:
+            return COMMANDS[args.command](args)
+        finally:
+            if lock is not None:
+                lock.release()
     except DomainError as error:
         print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)
         return 2

@@ -12,3 +12,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 \
   libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0 \
   fonts-wqy-microhei >/dev/null
+# building the standalone app (packaging/build.sh, ci-build.sh): PyInstaller reads binaries
+# with objdump (binutils) and bundles Python's shared library, which Debian's python3 does not
+# install by itself
+$SUDO apt-get install -y -qq --no-install-recommends binutils \
+  "lib$(/usr/bin/python3 -c 'import sys; print(f"python3.{sys.version_info[1]}")')" >/dev/null

@@ -14,6 +14,7 @@ from desktop.core import auth, clock, db, i18n, paths  # noqa: E402
 from desktop.core.models import Campaign, Role, Unit, User  # noqa: E402
 from desktop.core.org import create_campaign, create_unit  # noqa: E402
 from desktop.core.session import Session  # noqa: E402
+from tests import pg_server  # noqa: E402
 
 PASSWORD = "secret-pw"
 TODAY = dt.date(2026, 11, 2)  # a Monday
@@ -32,9 +33,32 @@ def _defaults():
     i18n.set_language("zh_CN")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_template():
+    """With RECTIFY_TEST_DB set, tests run on PostgreSQL (see tests/pg_server.py)."""
+    yield
+    pg_server.drop_template()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_databases(request):
+    if not (pg_server.ENABLED and "tmp_path" in request.fixturenames):
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")
+    yield
+    pg_server.drop_databases(folder)
+
+
+def db_target(path):
+    """The database a test keeps at ``path``: that file on SQLite, a server database of its
+    own when the suite runs on PostgreSQL."""
+    return pg_server.target(path)
+
+
 def open_temp_database(directory):
     paths.set_data_dir(directory)
-    return db.open_database(directory / "test.db")
+    return db.open_database(db_target(directory / "test.db"))
 
 
 @pytest.fixture

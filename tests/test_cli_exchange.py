@@ -34,12 +34,16 @@ from desktop.core.problems import record_measure_done
 from desktop.core.session import Session
 from desktop.exchange.ledger_payload import SHEET, read_ledger
 from desktop.exchange.ledger_xlsx import LEDGER_SHEET
+from tests.conftest import db_target
 from tests.core.ledger_offices import build_named_office, fill, new_database, switch_to
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
+    # a database path names the test's server database when the suite runs on PostgreSQL
+    args = tuple(db_target(a) if before == "--db" else a
+                 for before, a in zip(("", *args), args, strict=False))
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err

@@ -11,12 +11,13 @@ from desktop.cli import main
 from desktop.core import demo
 from desktop.core.models import Campaign
 from desktop.core.stats import campaign_figures
+from tests.conftest import db_target
 
 
 @pytest.fixture
 def demo_db(database, tmp_path):
     result = demo.build_demo(150, 6, seed=5)
-    return tmp_path / "test.db", Campaign.get_by_id(result.campaign_id)
+    return db_target(tmp_path / "test.db"), Campaign.get_by_id(result.campaign_id)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

@@ -316,7 +316,8 @@ def build_demo(
     The database is marked as holding demo accounts (the sign-in dialog then names them)."""
     with _bulk_load(), search_index_paused():
         result = _build_demo(problems, units, seed, today, progress)
-    Meta.insert(key=DEMO_KEY, value="1").on_conflict_replace().execute()
+    Meta.insert(key=DEMO_KEY, value="1").on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: "1"}).execute()
     return result
 
 

@@ -8,15 +8,65 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from desktop.core import paths
+from desktop.core import db, paths
 from desktop.core.errors import ValidationError
 from desktop.core.i18n import N_
 from desktop.core.models import database
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+# Kinds that Windows or a Linux desktop would run rather than show when the file is opened.
+# Evidence is a photo, a scan or a document; a program is never 佐证材料.
+PROGRAM_SUFFIXES = frozenset("""
+    .exe .com .bat .cmd .msi .msp .mst .scr .pif .cpl .hta .msc .reg .inf .lnk .url .chm
+    .vbs .vbe .js .jse .wsf .wsh .ws .wsc .ps1 .psm1 .psd1 .jar .appref-ms .application
+    .gadget .sct .shb .scf .dll .sys .ocx .sh .bash .zsh .csh .run .bin .elf .out .desktop
+    .appimage .deb .rpm .py .pyw .pyz .pl .rb .php .command .app .pkg .dmg .apk
+""".split())
+# The first bytes of programs whatever their name: Windows PE, ELF, Mach-O, and scripts.
+_PROGRAM_MAGIC = (b"\x7fELF", b"#!", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
+                  b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")
+
+
+def is_program_name(name: str) -> bool:
+    """Whether the file's name marks a program. Windows ignores trailing dots and spaces
+    ("报告.exe. " runs as .exe), so they are ignored here too."""
+    cleaned = Path(name.strip().rstrip(". ")).name
+    return Path(cleaned).suffix.lower() in PROGRAM_SUFFIXES
+
+
+def _is_program_content(head: bytes) -> bool:
+    if head.startswith(_PROGRAM_MAGIC):
+        return True
+    if head[:2] == b"MZ" and len(head) >= 64:  # DOS header pointing at a PE header
+        offset = int.from_bytes(head[60:64], "little")
+        return head[offset:offset + 4] == b"PE\0\0" if offset + 4 <= len(head) else True
+    return False
+
+
+def is_program(path: Path) -> bool:
+    """A program by its name or its first bytes. The executable bit alone does not count:
+    on Linux every file of a FAT-formatted USB stick shows it."""
+    if is_program_name(path.name):
+        return True
+    try:
+        with path.open("rb") as fh:
+            return _is_program_content(fh.read(4096))
+    except OSError:
+        return False
+
+
+def refuse_program(path: Path) -> None:
+    if is_program(path):
+        raise ValidationError(
+            N_("{name} is a program or a script, not a document; programs are not accepted "
+               "as evidence files (they could be started by mistake when opened). Attach a "
+               "photo, a scan or a document instead."), name=path.name)
 
 
 def store_root() -> Path:
+    server_root = db.evidence_root()
+    if server_root is not None:
+        return server_root
     target = getattr(database.obj, "database", None)
     if isinstance(target, str) and target not in ("", ":memory:") and "://" not in target:
         return paths.evidence_dir_for(Path(target))
@@ -47,6 +97,7 @@ def store_file(source: Path) -> tuple[str, int]:
             name=source.name,
             limit=MAX_EVIDENCE_BYTES // (1024 * 1024),
         )
+    refuse_program(source)
     sha = file_sha256(source)
     target = stored_path(sha)
     if not target.exists():

@@ -33,7 +33,7 @@ from peewee import (
     IntegerField,
 )
 
-from desktop.core import audit, clock
+from desktop.core import audit, clock, dialect
 from desktop.core.errors import NotFound, ValidationError
 from desktop.core.i18n import N_
 from desktop.core.models import (
@@ -178,6 +178,7 @@ class StoredRows:
         fields = model._meta.fields
         names = ", ".join(f"{left}{fields[n].column_name}{right}" for n in self.columns(model))
         table = self.rows[model]
+        stored = dialect.row_reader()
         for part in chunks(list(values)) if values else [()]:
             where = [f"{left}{fields[column].column_name}{right} IN "
                      f"({', '.join([db.param] * len(part))})"] if part else []
@@ -185,7 +186,7 @@ class StoredRows:
             sql = f"SELECT {names} FROM {left}{model._meta.table_name}{right}"
             sql += f" WHERE {' AND '.join(where)}" if where else ""
             for row in db.execute_sql(sql, tuple(part)):
-                table[row[0]] = row
+                table[row[0]] = stored(row)
 
     def read_ids(self, model: type[Record], ids: Iterable[int]) -> None:
         self.read(model, "id", sorted(i for i in set(ids) if i not in self.rows[model]))

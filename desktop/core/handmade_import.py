@@ -260,7 +260,8 @@ def save_mapping(session: Session, layout: str, mapping: Sequence[str | None]) -
         raise errors[0]
     value = json.dumps([key or None for key in mapping])
     with database.atomic():
-        Meta.insert(key=_LAYOUT_META + layout, value=value).on_conflict_replace().execute()
+        Meta.insert(key=_LAYOUT_META + layout, value=value).on_conflict(
+            conflict_target=[Meta.key], update={Meta.value: value}).execute()
 
 
 # -- rows to problems ---------------------------------------------------------------------------

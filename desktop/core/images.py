@@ -178,6 +178,7 @@ def all_seals() -> dict[str, Path]:
 
 
 def _may_change_signature(session: Session, user: User) -> None:
+    session.check_active()
     if session.user is not None and session.user.id == user.id:
         return
     if not session.has_role(Role.ADMIN):

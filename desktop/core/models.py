@@ -163,12 +163,24 @@ class User(Record):
     password_hash = CharField(max_length=255, default="")
     roles = CharField(max_length=100, default="clerk")  # comma-separated Role values
     active = BooleanField(default=True)
+    must_change_password = BooleanField(default=False)  # set by an admin's reset (v008)
 
     def role_set(self) -> set[Role]:
         return {Role(r) for r in self.roles.split(",") if r}
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_set()
+
+
+class SignInGuard(BaseModel):
+    """Failed sign-ins of one account and when the next attempt is allowed (migration v008).
+    Kept apart from the account so a wrong password changes neither its version nor its
+    audited state; only accounts that exist get a row."""
+
+    account = ForeignKeyField(User, unique=True, on_delete="CASCADE")
+    failures = IntegerField(default=0)
+    last_failure = DateTimeField(null=True)
+    wait_until = DateTimeField(null=True)
 
 
 class Campaign(Record):
@@ -408,7 +420,7 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     Urge,
 )
 ALL_MODELS: tuple[type[BaseModel], ...] = (
-    Meta, *RECORD_MODELS, AuditEvent, ImportBatch, ImportBaseline,
+    Meta, *RECORD_MODELS, AuditEvent, ImportBatch, ImportBaseline, SignInGuard,
 )
 ENTITY_MODELS: dict[str, type[Record]] = {m._meta.table_name: m for m in RECORD_MODELS}
 
@@ -448,3 +460,7 @@ def insert_rows(
     if not converted:
         rows = [tuple(stored_value(v) for v in row) for row in rows]
     db.cursor().executemany(sql, rows)
+    if "id" in names:
+        from desktop.core import dialect  # it reads this module's proxy
+
+        dialect.ids_written(model)

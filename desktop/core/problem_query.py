@@ -27,9 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, SQL, Case, Expression, PostgresqlDatabase, Table, fn
+from peewee import JOIN, SQL, Case, Expression, Table, fn
 
-from desktop.core import clock
+from desktop.core import clock, dialect
 from desktop.core.calendar import load_calendar
 from desktop.core.deadlines import Light, LightRules, problem_light
 from desktop.core.migrations.v003_search import AVAILABLE, PAUSED_KEY, SEARCH_KEY
@@ -207,7 +207,8 @@ def search_index_paused() -> Iterator[None]:
         yield
         return
     with database.atomic():
-        Meta.insert(key=PAUSED_KEY, value="1").on_conflict_replace().execute()
+        Meta.insert(key=PAUSED_KEY, value="1").on_conflict(
+            conflict_target=[Meta.key], update={Meta.value: "1"}).execute()
     try:
         yield
     finally:
@@ -222,8 +223,7 @@ def _contains(column: Any, term: str) -> Expression:
     """Substring test in the engine's own words, case-blind for ASCII like the index."""
     if any("A" <= c <= "Z" or "a" <= c <= "z" for c in term):
         column, term = fn.lower(column), term.lower()
-    position = fn.strpos if isinstance(database.obj, PostgresqlDatabase) else fn.instr
-    return position(column, term) > 0
+    return dialect.position(column, term) > 0
 
 
 def _scan_condition(term: str) -> Expression:

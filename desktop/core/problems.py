@@ -292,6 +292,7 @@ def add_referral(
         raise ValidationError(N_("Say to whom the case was handed over."))
     with database.atomic():
         problem = records.get_live(Problem, problem_id)
+        _require_state(problem, set(State) - {State.CLOSED})
         return records.create(
             session, Referral, problem=problem, date=date or clock.today(),
             receiver=receiver.strip(), summary=summary.strip(), user=session.user,

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 from peewee import fn
 
 from desktop.core import clock, records
-from desktop.core.errors import NotFound
+from desktop.core.errors import NotFound, ReadOnly
 from desktop.core.i18n import N_
-from desktop.core.models import Problem, Role, Unit, Urge, database
+from desktop.core.models import Problem, Role, State, Unit, Urge, database
 from desktop.core.session import Session
 
 if TYPE_CHECKING:  # sheet_data asks this module for counts; a runtime import would loop
@@ -70,6 +70,9 @@ def record_urges(session: Session, code: str, unit_id: int, problem_ids: Sequenc
             if problem_id in done:
                 continue
             problem = records.get_live(Problem, problem_id)
+            if problem.state == State.CLOSED.value:
+                raise ReadOnly(N_("A closed problem (已销号) is not urged; reopen it with a "
+                                  "reason first."))
             created.append(records.create(
                 session, Urge, problem=problem, unit=unit, code=code,
                 user=user.id if user is not None else None, user_name=session.name,

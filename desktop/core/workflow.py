@@ -106,6 +106,7 @@ def _permitted(session: Session, rule: Rule) -> bool:
 
 
 def check_permission(session: Session, rule: Rule) -> None:
+    session.check_active()
     if not _permitted(session, rule):
         raise PermissionDenied(
             N_("{user} may not {action_label}: it needs the role {role_label}."),

@@ -31,7 +31,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -57,7 +57,6 @@ from desktop.exchange.ledger_payload import (
     LedgerFileError,
     NotARectifyLedger,
     PayloadTampered,
-    canonical,
     payload_rows,
     read_ledger,
 )
@@ -68,6 +67,7 @@ from desktop.exchange.xlsx_fit import (
     DIGIT_PX,
     MIN_ROW,
     Cells,
+    RowStream,
     spread,
     text_height,
 )
@@ -182,11 +182,15 @@ class LedgerSheet:
 
     def __init__(self, ws, view: LedgerView, header: int) -> None:
         self.ws, self.view = ws, view
-        self.cells, self.look = Cells(ws), Look()
+        self.stream = RowStream(ws, LAST)
+        self.cells, self.look = self.stream.cells, Look()
         self.row = 0
         self.header, self.header_height = header, 0.0
         self.used, self.page = 0.0, page_capacity()
-        self.merges: list[CellRange] = []
+        # "A5:A7" texts: openpyxl's sheet writer only needs each range's text, and tens of
+        # thousands of CellRange objects cost seconds in a large ledger
+        self.merges: list[str] = []
+        self.breaks: list[int] = []  # rows a new page starts after
         look = self.look
         self.s_title = self.cells.style(look.title, look.center)
         self.s_info = self.cells.style(look.info, look.left)
@@ -206,25 +210,23 @@ class LedgerSheet:
     # rows
 
     def append(self, values: Sequence[Any], styles: Sequence[Any], height: float) -> int:
-        self.row += 1
-        self.ws.row_dimensions[self.row].height = round(height, 1)
+        self.row = self.stream.append(values, styles, round(height, 1))
         self.used += height
         if self.row == self.header:
             self.header_height = height
-        self.ws.append([self.cells.make(v, s) for v, s in zip(values, styles, strict=True)])
         return self.row
 
     def keep(self, height: float) -> None:
         """Start a new page before a block that would not fit on this one (unless the page
         holds nothing but the header yet): a problem is not split between two pages."""
         if self.used + height > self.page and self.used > self.header_height + 1:
-            self.ws.row_breaks.append(Break(id=self.row))
+            self.breaks.append(self.row)
             self.used = self.header_height
 
     def merge(self, first_col: int, last_col: int, first_row: int, last_row: int) -> None:
         if first_col != last_col or first_row != last_row:
-            self.merges.append(CellRange(min_col=first_col + 1, max_col=last_col + 1,
-                                         min_row=first_row, max_row=last_row))
+            letters = self.stream.letters
+            self.merges.append(f"{letters[first_col]}{first_row}:{letters[last_col]}{last_row}")
 
     def banner(self, text: str, style: Any, height: float) -> None:
         """One line across the whole width."""
@@ -395,7 +397,9 @@ def _write_ledger_sheet(ws, view: LedgerView, progress: Progress | None) -> None
     sheet.foot()
     if sheet.row != rows:
         raise RuntimeError(f"ledger sheet has {sheet.row} rows, {rows} were declared")
-    ws.merged_cells = MultiCellRange(sheet.merges)
+    ws.merged_cells = sheet.merges  # written as they are (see LedgerSheet.merges)
+    # set once: RowBreak.append copies its whole list on every call
+    ws.row_breaks = RowBreak(brk=[Break(id=row) for row in sheet.breaks])
 
 
 # -- the summary sheet ---------------------------------------------------------------------
@@ -510,7 +514,8 @@ def write_ledger(path: Path | str, view: LedgerView, payload: dict[str, Any],
     rows, digest = payload_rows(facts, payload)
     workbook: Workbook | None = None
     try:
-        check_free_space(path.parent, estimated_size(view, canonical(payload)))
+        payload_text = "".join(part for _key, part, number in rows if number is not None)
+        check_free_space(path.parent, estimated_size(view, payload_text))
         workbook = build_workbook(view, rows, progress)
 
         def verify(temp: Path) -> None:

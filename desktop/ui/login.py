@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +30,52 @@ from desktop.ui.common import DateField, error_text
 FIRST_RUN_DEMO_PROBLEMS = 300
 
 
+class DelayCountdown(QObject):
+    """After too many wrong passwords the core says how long to wait; this shows the seconds
+    running down on ``label`` and keeps ``button`` disabled until they are over (the core
+    itself never sleeps, and the window never freezes)."""
+
+    def __init__(self, button: QAbstractButton, label: QLabel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.button = button
+        self.label = label
+        self.seconds = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self, seconds: int) -> None:
+        self.seconds = seconds
+        self.button.setEnabled(False)
+        self._show()
+        self.timer.start()
+
+    def tick(self) -> None:
+        self.seconds -= 1
+        if self.seconds <= 0:
+            self.timer.stop()
+            self.button.setEnabled(True)
+            self.label.setText(_("You may try again now."))
+            return
+        self._show()
+
+    @property
+    def running(self) -> bool:
+        return self.seconds > 0
+
+    def _show(self) -> None:
+        self.label.setText(
+            _("Too many wrong passwords. Wait {seconds} seconds, then try again.")
+            .format(seconds=self.seconds))
+
+
+def _choose_own_password(session: Session, typed: str, parent: QWidget) -> bool:
+    from desktop.ui.password_dialog import PasswordDialog
+
+    dialog = PasswordDialog(session, current_password=typed, parent=parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
 class LoginDialog(QDialog):
     """User name and password; on success ``session`` holds the signed-in user."""
 
@@ -47,7 +95,11 @@ class LoginDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
+        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText(_("Sign in"))
+        self.countdown = DelayCountdown(self.sign_in_button, self.message, self)
+        # after an administrator's reset: ask for the user's own password (tests replace it)
+        self.change_password: Callable[[Session, str, QWidget], bool] = _choose_own_password
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -67,15 +119,28 @@ class LoginDialog(QDialog):
         (self.password_edit if last_user else self.username_edit).setFocus()
 
     def try_sign_in(self) -> bool:
+        if self.countdown.running:
+            return False
+        password = self.password_edit.text()
         try:
-            self.session = auth.authenticate(
-                self.username_edit.text().strip(), self.password_edit.text()
-            )
+            session = auth.authenticate(self.username_edit.text().strip(), password)
+        except auth.SignInDelayed as delayed:
+            self.password_edit.clear()
+            self.countdown.start(delayed.seconds)
+            return False
         except DomainError as error:
             self.message.setText(error_text(error))
             self.password_edit.selectAll()
             self.password_edit.setFocus()
             return False
+        user = session.user
+        if user is not None and user.must_change_password:
+            if not self.change_password(session, password, self):
+                self.message.setText(_("An administrator reset this password: choose your own "
+                                       "password to sign in."))
+                self.password_edit.clear()
+                return False
+        self.session = session
         self.accept()
         return True
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -54,7 +53,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx)
         self.problem_list = ProblemListPage(ctx)
         self.ledger_page = LedgerPage(ctx)
-        self.review_page = ReviewPage(ctx)
+        self.review_page = ReviewPage(ctx, self)  # with a parent: loads when shown
         self.statistics_page = StatisticsPage(ctx)
         self.settings_page = SettingsPage(ctx)
         self.pages: dict[str, QWidget] = {
@@ -161,6 +160,9 @@ class MainWindow(QMainWindow):
                                                  lambda: self.export_ledger())
         self.import_ledgers_action = self._action(_("Import / consolidate ledgers…"),
                                                   lambda: self.import_ledgers())
+        self.password_action = self._action(_("Change my password…"), self.change_password)
+        self.lock_action = self._action(_("Lock the screen"), self.lock_screen,
+                                        QKeySequence("Ctrl+L"))
         self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(_("About"), self.show_about)
         self.page_actions = []
@@ -182,6 +184,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_ledger_action)
         file_menu.addAction(self.import_ledgers_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.password_action)
+        file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(_("&Edit"))
@@ -358,12 +363,25 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def change_password(self):
+        from desktop.ui.password_dialog import PasswordDialog
+
+        if self.ctx.session.user is None:
+            return None
+        dialog = PasswordDialog(self.ctx.session, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def lock_screen(self):
+        """Lock now (leaving the desk); the idle lock is installed after sign-in."""
+        lock = getattr(self, "idle_lock", None)
+        return lock.lock() if lock is not None else None
+
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, _("About"),
-            _("Rectification Ledger {version}\nProblem lists and rectification ledgers of a "
-              "campaign, kept on this computer.").format(version=__version__),
-        )
+        from desktop.ui.about import AboutDialog
+
+        AboutDialog(self.ctx.database_label, self).exec()
 
     # --- window state ------------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import clock, problems
-from desktop.core.evidence import stored_path
+from desktop.core.evidence import is_program, is_program_name, stored_path
 from desktop.core.i18n import _
 from desktop.core.models import EvidenceFile, ProgressNote, User
 from desktop.ui.common import DateField, run_service
@@ -222,9 +222,13 @@ class ProgressTab(QWidget):
             return False
         folder = Path(tempfile.gettempdir()) / "rectify-evidence" / record.sha256[:16]
         folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / Path(record.filename).name
+        copy = folder / (Path(record.filename).name or record.sha256[:16])
         if not copy.exists():
-            shutil.copyfile(source, copy)
+            shutil.copyfile(source, copy)  # a new file: never with the executable bit
+        if is_program_name(copy.name) or is_program(source):
+            # a program (stored before programs were refused, or from an imported ledger)
+            # is shown in its folder, never started by this app
+            return self.open_path(folder)
         return self.open_path(copy)
 
     def open_path(self, path: Path) -> bool:

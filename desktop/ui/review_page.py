@@ -101,7 +101,9 @@ class ReviewPage(ReloadsWhenShown, QWidget):
         self._build()
         ctx.campaign_changed.connect(lambda _id: self.reload_or_defer())
         ctx.data_changed.connect(self._on_data_changed)
-        self.reload()
+        # inside the main window the queues are read when the page is first shown: four
+        # queue queries over a county's problems would delay the window's first paint
+        self.reload_or_defer()
 
     # --- layout ---------------------------------------------------------------------------
     def _build(self) -> None:

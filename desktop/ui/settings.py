@@ -33,6 +33,9 @@ OPTIONS = {
         Option("last_page", str, "dashboard"),
         Option("last_directory", str, ""),
         Option("reminder_shown_on", str, ""),
+        Option("idle_lock_minutes", int, 10),  # lock the window when idle; 0 = never
+        Option("auto_backup", bool, True),  # on exit and daily, into backups/ beside the db
+        Option("auto_backup_keep", int, 10),  # automatic backups kept; older ones deleted
     )
 }
 
@@ -58,6 +61,8 @@ class Settings:
             return option.default
         if option.kind is QByteArray:
             return QByteArray(value) if not isinstance(value, QByteArray) else value
+        if option.kind is bool:  # an INI file gives back "true" / "false"
+            return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
         try:
             return option.kind(value)
         except (TypeError, ValueError):

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.i18n import LANGUAGES, _, language
+from desktop.ui.backup_page import BackupPage
 from desktop.ui.catalog_page import CatalogPage
 from desktop.ui.context import AppContext
 from desktop.ui.holiday_page import HolidayPage
+from desktop.ui.idle_lock import IdleLockSettings
 from desktop.ui.light_settings import LightSettingsPage
 from desktop.ui.settings_org import CampaignSettingsPage, UnitsPage, UsersPage
 
@@ -49,7 +51,8 @@ class LanguagePage(QWidget):
 
 
 class SettingsPage(QWidget):
-    TABS = ("campaign", "catalog", "units", "users", "holidays", "lights", "language")
+    TABS = ("campaign", "catalog", "units", "users", "holidays", "lights", "backup", "language",
+            "lock")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,14 +63,18 @@ class SettingsPage(QWidget):
         self.users_page = UsersPage(ctx)
         self.holiday_page = HolidayPage(ctx)
         self.lights_page = LightSettingsPage(ctx)
+        self.backup_page = BackupPage(ctx)
         self.language_page = LanguagePage(ctx)
+        self.lock_page = IdleLockSettings(ctx)
         self.tabs.addTab(self.campaign_page, _("Campaign"))
         self.tabs.addTab(self.catalog_page, _("Problem catalog"))
         self.tabs.addTab(self.units_page, _("Units and people"))
         self.tabs.addTab(self.users_page, _("Accounts"))
         self.tabs.addTab(self.holiday_page, _("Holidays and working days"))
         self.tabs.addTab(self.lights_page, _("Light colours"))
+        self.tabs.addTab(self.backup_page, _("Backup and restore"))
         self.tabs.addTab(self.language_page, _("Language"))
+        self.tabs.addTab(self.lock_page, _("Screen lock"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.tabs)

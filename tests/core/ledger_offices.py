@@ -30,14 +30,14 @@ from desktop.core.problems import (
     record_measure_done,
 )
 from desktop.core.session import Session
-from tests.conftest import PASSWORD, ROLE_USERS, Office, build_office
+from tests.conftest import PASSWORD, ROLE_USERS, Office, build_office, db_target
 
 
 def switch_to(path: Path):
     """Close the open database and open (creating if needed) the one at ``path``."""
     db.close()
     paths.set_data_dir(path.parent)
-    return db.open_database(path)
+    return db.open_database(db_target(path))
 
 
 def new_database(tmp_path: Path, name: str) -> Path:

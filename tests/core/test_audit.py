@@ -49,7 +49,7 @@ def test_raw_edit_of_an_audit_row_names_the_first_broken_event(office):
     workflow.apply(office.session("clerk"), problem.id, "submit")
     target = AuditEvent.select().where(AuditEvent.entity_uuid == problem.uuid).first()
     database.execute_sql(
-        "UPDATE audit_event SET user_name = 'someone else' WHERE id = ?", (target.id,)
+        f"UPDATE audit_event SET user_name = 'someone else' WHERE id = {database.param}", (target.id,)
     )
     report = audit.verify()
     assert not report.ok
@@ -59,7 +59,7 @@ def test_raw_edit_of_an_audit_row_names_the_first_broken_event(office):
 def test_removed_last_event_is_noticed(office):
     new_problem(office)
     last = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
-    database.execute_sql("DELETE FROM audit_event WHERE id = ?", (last.id,))
+    database.execute_sql(f"DELETE FROM audit_event WHERE id = {database.param}", (last.id,))
     report = audit.verify(check_records=False)
     assert (report.broken_event, report.broken_reason) == (last.id, "truncated")
 
@@ -69,7 +69,7 @@ def test_raw_edit_of_a_problem_row_is_found(office):
     other = new_problem(office, "调研走过场")
     assert audit.verify().ok
     database.execute_sql(
-        "UPDATE problem SET state = 'closed' WHERE id = ?", (problem.id,)
+        f"UPDATE problem SET state = 'closed' WHERE id = {database.param}", (problem.id,)
     )
     report = audit.verify()
     assert report.broken_event is None  # the chain itself is intact
@@ -79,10 +79,11 @@ def test_raw_edit_of_a_problem_row_is_found(office):
 
 def test_row_inserted_without_the_app_is_found(office):
     new_problem(office)
+    p = database.param
     database.execute_sql(
         "INSERT INTO problem (uuid, created_at, updated_at, version, campaign_id, unit_id,"
         " code, scope, description, source, root_cause, kind, target, state, note)"
-        " VALUES ('forged', '2026-01-01', '2026-01-01', 1, ?, ?, '', 'org', '伪造', '', '',"
+        f" VALUES ('forged', '2026-01-01', '2026-01-01', 1, {p}, {p}, '', 'org', '伪造', '', '',"
         " 'deadline', '', 'closed', '')",
         (office.campaign.id, office.unit.id),
     )

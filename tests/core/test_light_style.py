@@ -43,7 +43,8 @@ def test_bad_colours_are_refused_and_a_broken_stored_value_falls_back(office):
     assert "#RRGGBB" in caught.value.message("zh_CN")
     with pytest.raises(ValidationError):
         set_light_colours(office.session("admin"), "purple-scheme")
-    Meta.insert(key="light_style", value="{not json").on_conflict_replace().execute()
+    Meta.insert(key="light_style", value="{not json").on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: "{not json"}).execute()
     assert light_style.light_colours()["green"] == "#1e8e3e"
 
 

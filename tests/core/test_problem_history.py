@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop.core import clock, workflow
-from desktop.core.models import Kind, Problem
+from desktop.core.models import Kind, Measure, Problem
 from desktop.core.problem_history import problem_history
 from desktop.core.problems import (
     MeasureInput,
@@ -70,7 +70,7 @@ def test_removed_and_reordered_measures_and_long_texts(office):
         MeasureInput(text="第一条措施"), MeasureInput(text="第二条措施"),
         MeasureInput(text="要删去的措施"),
     ]))
-    first, second, _third = problem.measures.order_by("sort_order")
+    first, second, _third = problem.measures.order_by(Measure.sort_order)
     update_problem(clerk, problem.id, draft_input(
         office, description="长" * 60,
         measures=[MeasureInput(text="第二条措施", id=second.id),

@@ -19,6 +19,7 @@ from desktop.core.stats import campaign_figures, stats_context, unit_rows
 from desktop.ui.context import AppContext
 from desktop.ui.dashboard_page import DashboardPage
 from desktop.ui.settings import Settings
+from tests.conftest import db_target
 
 
 @pytest.fixture
@@ -62,8 +63,8 @@ def test_the_tiles_show_what_rectify_stats_prints(qtbot, demo_campaign, tmp_path
     assert overall["red"] and overall["yellow"] and overall["stale"]  # a test that can fail
     assert tile_texts(page) == expected_tiles(overall)
 
-    code = main(["stats", "--db", str(tmp_path / "test.db"), "--campaign", demo_campaign.uuid,
-                 "--json"])
+    code = main(["stats", "--db", str(db_target(tmp_path / "test.db")), "--campaign",
+                 demo_campaign.uuid, "--json"])
     printed = json.loads(capsys.readouterr().out)
     assert code == 0
     assert tile_texts(page) == expected_tiles(printed["overall"])

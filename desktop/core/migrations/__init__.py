@@ -18,6 +18,7 @@ from desktop.core.migrations import (
     v005_images,
     v006_urges,
     v007_imports,
+    v008_sign_in,
 )
 
 SCHEMA_KEY = "schema_version"
@@ -30,6 +31,7 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (5, v005_images.apply),
     (6, v006_urges.apply),
     (7, v007_imports.apply),
+    (8, v008_sign_in.apply),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 
