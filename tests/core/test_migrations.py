@@ -99,3 +99,24 @@ def test_upgrade_from_version_5_adds_an_empty_urge_table_and_keeps_problems(tmp_
         assert models.Urge.select().where(models.Urge.problem == problem).count() == 1
     finally:
         models.database.initialize(previous)
+
+
+def test_upgrade_from_version_7_keeps_accounts_that_other_rows_point_at(tmp_path):
+    """v008 adds a column to ``account``; rows of other tables refer to the accounts, and the
+    upgrade must neither fail a foreign key nor lose them."""
+    handle, ids = make_v1_database(tmp_path / "old.db")
+    assert migrations.upgrade(handle, target=7) == 7
+    stamp = "2026-05-10 09:00:00"
+    with handle.bind_ctx(v1.MODELS):
+        clerk = v1.User.create(username="luru", display_name="录入员", roles="clerk",
+                               created_at=stamp, updated_at=stamp)
+        v1.Transition.create(problem=ids[0], action="submit", from_state="draft",
+                             to_state="submitted", user=clerk, user_name="录入员", at=stamp,
+                             created_at=stamp, updated_at=stamp)
+    assert migrations.upgrade(handle) == migrations.SCHEMA_VERSION
+    assert handle.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    row = handle.execute_sql(
+        "SELECT username, must_change_password FROM account").fetchall()
+    assert row == [("luru", 0)]
+    assert handle.execute_sql("SELECT user_id FROM transition").fetchall() == [(clerk.id,)]
+    assert "sign_in_guard" in handle.get_tables()

@@ -10,8 +10,7 @@ changed) nor makes the account differ from its audited state. Depends on v001's 
 
 from __future__ import annotations
 
-from peewee import BooleanField, Database, DateTimeField, ForeignKeyField, IntegerField, Model
-from playhouse.migrate import SchemaMigrator, migrate
+from peewee import Database, DateTimeField, ForeignKeyField, IntegerField, Model, PostgresqlDatabase
 
 DEPENDS = 7  # the schema version this step expects to find
 
@@ -32,11 +31,11 @@ class SignInGuard(Model):
 
 
 def apply(db: Database) -> None:
-    migrator = SchemaMigrator.from_database(db)
-    migrate(
-        migrator.add_column(
-            "account", "must_change_password", BooleanField(default=False)
-        ),
-    )
+    # A plain ADD COLUMN with its default: peewee's migrator makes a NOT NULL column on SQLite
+    # by rebuilding the table, and dropping the old ``account`` fails every foreign key that
+    # points at it (transitions, progress notes, evidence of an office that has accounts).
+    kind = "BOOLEAN NOT NULL DEFAULT FALSE" if isinstance(db, PostgresqlDatabase) else (
+        "INTEGER NOT NULL DEFAULT 0")
+    db.execute_sql(f"ALTER TABLE account ADD COLUMN must_change_password {kind}")
     with db.bind_ctx([_Account, SignInGuard]):
         db.create_tables([SignInGuard])
