@@ -249,12 +249,15 @@ _memo: dict[tuple, Any] = {}
 _memo_version: tuple | None = None
 
 
-def data_version() -> tuple:
+def data_version() -> tuple | None:
     """Moves whenever a figure may have changed: every change of a record writes an audit
     event (on any connection, another PC's included), and SQLite counts this connection's own
-    writes (also those that write no event)."""
-    last_event = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar()
+    writes (also those that write no event). None where the engine keeps no such count
+    (PostgreSQL): figures are then always computed afresh."""
     own_writes = getattr(database.connection(), "total_changes", None)
+    if own_writes is None:
+        return None
+    last_event = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar()
     return id(database.obj), database.obj.database, last_event, own_writes
 
 
@@ -268,6 +271,8 @@ def forget_figures() -> None:
 def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
     global _memo_version
     version = data_version()
+    if version is None:
+        return compute()
     if version != _memo_version:
         _memo.clear()
         _memo_version = version

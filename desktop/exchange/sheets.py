@@ -223,11 +223,12 @@ def plan_flowables(ctx: Context, sheet: Sheet) -> list[Flowable]:
         elif item.entity == "measure" and problem is not None:
             measures_in_group += 1
             head, tail = problem_cells(problem.fields, measures_in_group == 1)
-            row = len(rows) + 1
-            if measures_in_group > 1:
-                commands.append(("LINEABOVE", (first, row), (last, row), 0.4, GRID))
             rows.append([*head, *measure_cells(item.fields, measures_in_group), *tail])
     close_group()
+    # a thin line above every measure, one command for all rows: the problem's own line
+    # (drawn after it, thicker) covers it where a problem starts. A command per measure row
+    # made reportlab's page splitting quadratic (each split re-reads every command).
+    commands.insert(0, ("LINEABOVE", (first, 1), (last, -1), 0.4, GRID))
     # BOX (not single lines) so that each page's part of the table is closed at its foot
     commands += [("LINEBEFORE", (0, 0), (-1, -1), 0.6, GRID),
                  ("BOX", (0, 0), (-1, -1), 0.6, GRID),
