@@ -132,7 +132,7 @@ def run_gui(target: str | Path, language: str | None = None) -> int:
             return 0
         if session.user is not None:
             settings.set("last_user", session.user.username)
-        window = MainWindow(AppContext(session, str(target), settings))
+        window = MainWindow(AppContext(session, db.redact(target), settings))
         window.show()
         guard.watch(window)  # the daily automatic backup, a restore confirmed in settings
         secure_window(window, settings, guard.watch)  # audit-log check, idle lock
@@ -178,7 +178,7 @@ def take_screenshot(
     user = User.get_or_none(User.username == username) if username else setup.default_user()
     if user is None:
         raise SystemExit(f"no such user: {username}")
-    window = MainWindow(AppContext(Session(user=user), str(target), settings))
+    window = MainWindow(AppContext(Session(user=user), db.redact(target), settings))
     window.resize(*SCREEN_SIZE)
     base, _sep, tab = page.partition("/")
     if base == "form":

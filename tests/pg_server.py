@@ -65,7 +65,7 @@ def _ensure_template() -> None:
 
     _admin(f"DROP DATABASE IF EXISTS {_template} WITH (FORCE)")
     _admin(f"CREATE DATABASE {_template} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
-           " LC_CTYPE 'C.UTF-8'")
+           " LC_CTYPE 'C'")
     db.open_database(url_for(_template))
     db.close()
     _template_ready = True
@@ -84,7 +84,7 @@ def target(path: Path, blank: bool = False) -> Path | str:
         name = f"{_prefix}_{_counter}"
         if blank:
             _admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
-                   " LC_CTYPE 'C.UTF-8'")
+                   " LC_CTYPE 'C'")
         else:
             _ensure_template()
             _admin(f"CREATE DATABASE {name} TEMPLATE {_template} STRATEGY FILE_COPY")

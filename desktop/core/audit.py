@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core import clock
+from desktop.core import clock, dialect
 from desktop.core.models import (
     ENTITY_MODELS,
     AuditEvent,
@@ -109,6 +109,7 @@ class AuditWriter:
     def __init__(self, actor: Actor, buffer_size: int = 0) -> None:
         self.actor = actor
         self.buffer_size = buffer_size
+        dialect.lock_for_writing()  # two clients of a server must not claim the same event id
         self.seq, self.head = read_head()
         self._rows: list[tuple] = []
 

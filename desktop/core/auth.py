@@ -23,7 +23,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from desktop.core import clock, records
+from desktop.core import clock, dialect, records
 from desktop.core.audit import Actor, AuditWriter
 from desktop.core.errors import PermissionDenied, ValidationError
 from desktop.core.i18n import N_
@@ -265,6 +265,7 @@ def _record_failure(user: User) -> int:
     """Count one wrong password for ``user``; returns the wait it starts (seconds)."""
     now = clock.now()
     with database.atomic():
+        dialect.lock_for_writing()  # two PCs failing at once on a server: count both
         guard = _guard(user) or SignInGuard(account=user.id, failures=0)
         guard.failures += 1
         wait = wait_after(guard.failures)

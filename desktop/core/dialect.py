@@ -27,6 +27,23 @@ def position(haystack: Any, needle: Any) -> Expression:
     return (fn.instr if on_sqlite() else fn.strpos)(haystack, needle)
 
 
+# the key of the advisory lock that makes a server's writers take turns ("RECT")
+WRITER_LOCK_KEY = 0x52454354
+
+
+def lock_for_writing() -> None:
+    """Make writing transactions take turns, as SQLite's one writer does: the services read
+    a record, check it, then write it and append to the audit chain, and two clients doing
+    that at once on a server would both pass their checks on the same state (two sign-offs)
+    or both claim the next audit event. On PostgreSQL a transaction-scoped advisory lock
+    (taken again by the same transaction costs nothing, released at commit or rollback) makes
+    the second writer wait for the first and then read what the first wrote, so a stale
+    copy fails its version check. Taken before any row is written, so no two writers hold
+    locks in opposite orders. Nothing on SQLite, whose file lock already does this."""
+    if not on_sqlite() and database.in_transaction():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+
+
 def ids_written(model: type[BaseModel]) -> None:
     """Rows were inserted with ids chosen by the caller (bulk loads, consolidation): a
     server's id sequence does not see those, so move it past them before the next plain

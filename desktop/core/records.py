@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from desktop.core import audit, clock
+from desktop.core import audit, clock, dialect
 from desktop.core.errors import ConcurrentEdit, NotFound
 from desktop.core.i18n import N_
 from desktop.core.models import AuditEvent, Record
@@ -25,6 +25,7 @@ def get_live(model: type[R], record_id: int) -> R:
 
 
 def create(session: Session, model: type[R], **fields: Any) -> R:
+    dialect.lock_for_writing()
     now = clock.now()
     fields.setdefault("origin_unit", session.actor.unit_uuid)
     record = model(created_at=now, updated_at=now, **fields)
@@ -56,6 +57,7 @@ def update(
     **changes: Any,
 ) -> bool:
     """Apply ``changes``; False when nothing actually changed (no version bump, no event)."""
+    dialect.lock_for_writing()
     model = type(record)
     version = record.version
     if expected_version is not None and expected_version != version:

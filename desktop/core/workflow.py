@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, Expression, fn
 
-from desktop.core import audit, auth, clock, records
+from desktop.core import audit, auth, clock, dialect, records
 from desktop.core.errors import IllegalTransition, Labels, PermissionDenied, ValidationError
 from desktop.core.i18n import N_
 from desktop.core.models import (
@@ -192,6 +192,7 @@ def apply(
     ``password_checked``: the caller re-authenticated the signer already (a batch)."""
     opinion = (opinion or "").strip()
     with database.atomic():
+        dialect.lock_for_writing()  # another client's step on this problem is seen, not raced
         problem = records.get_live(Problem, problem_id)
         rule = find_rule(action, State(problem.state), Kind(problem.kind))
         check_permission(session, rule)

@@ -65,7 +65,9 @@ def test_every_step_upgrades_a_server_database_keeping_its_data(tmp_path, start)
         previous = models.database.obj
         models.database.initialize(handle)
         try:  # the live models read the upgraded tables, old rows included
-            assert models.User.get(models.User.username == "clerk").display_name == "张三"
+            old_account = models.User.get(models.User.username == "clerk")
+            assert old_account.display_name == "张三"
+            assert old_account.must_change_password is False  # v008's new flag, filled in
             campaign_id = models.Campaign.get().id
             found = problem_query.matching_ids(ProblemFilter(campaign_id, text="措施二"))
             assert found == [ids[1]]

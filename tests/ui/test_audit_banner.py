@@ -32,7 +32,8 @@ def test_an_intact_log_shows_no_banner(qtbot, office, tmp_path):
 def test_a_tampered_event_is_named_at_the_top_of_the_window(qtbot, office, tmp_path):
     add_problem(office, "会议多")
     event = AuditEvent.select().where(AuditEvent.entity == "problem").get()
-    database.execute_sql("UPDATE audit_event SET user_name = '张三' WHERE id = ?", (event.id,))
+    database.execute_sql(f"UPDATE audit_event SET user_name = '张三' WHERE id = {database.param}",
+                         (event.id,))
     window = checked_window(qtbot, office, tmp_path)
     banner = window.audit_banner
     assert banner.isVisible() and banner.y() < window.problem_list.mapTo(window, banner.pos()).y()
@@ -50,7 +51,8 @@ def test_a_tampered_event_is_named_at_the_top_of_the_window(qtbot, office, tmp_p
 
 def test_a_record_edited_behind_the_programs_back_is_named(qtbot, office, tmp_path):
     problem = add_problem(office, "会议多")
-    database.execute_sql("UPDATE problem SET description = '已篡改' WHERE id = ?", (problem.id,))
+    database.execute_sql(f"UPDATE problem SET description = '已篡改' WHERE id = {database.param}",
+                         (problem.id,))
     window = checked_window(qtbot, office, tmp_path)
     assert window.audit_banner.isVisible()
     assert f"problem {problem.uuid}" in window.audit_banner.label.text()

@@ -24,6 +24,9 @@ from tests.conftest import PASSWORD
 from tests.core.test_audit import new_problem
 from tests.core.test_instance_lock import HOLDER, ROOT
 from tests.exchange.test_backup import damage
+from tests.pg_server import sqlite_only
+
+pytestmark = sqlite_only("the app's file backups; a server is backed up with pg_dump")
 
 
 def db_file() -> Path:
