@@ -12,11 +12,13 @@ import sys
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -52,11 +54,22 @@ class AboutDialog(QDialog):
         self.setWindowTitle(_("About"))
         self.rows = about_rows(database_label)
         layout = QVBoxLayout(self)
-        title = QLabel(_("Rectification Ledger {version}\nProblem lists and rectification "
-                         "ledgers of a campaign, kept on this computer.").format(
-            version=__version__))
-        title.setWordWrap(True)
-        layout.addWidget(title)
+        head = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(QIcon(str(paths.resources_dir() / "icons" / "rectify.png")).pixmap(48, 48))
+        head.addWidget(icon)
+        name = QLabel(_("Rectification Ledger {version}").format(version=__version__))
+        font = name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        name.setFont(font)
+        words = QLabel(_("Problem lists and rectification ledgers of a campaign, kept on this "
+                         "computer."))
+        column = QVBoxLayout()
+        column.addWidget(name)
+        column.addWidget(words)
+        head.addLayout(column, 1)
+        layout.addLayout(head)
         form = QFormLayout()
         self.value_labels: dict[str, QLabel] = {}
         for label, value in self.rows:
