@@ -10,7 +10,7 @@ nearest first, problems without one last), ready for the lazy problem table.
 
 from __future__ import annotations
 
-from peewee import Case, Expression, fn
+from peewee import SQL, Case, Expression, fn
 
 from desktop.core.models import Problem, Role, State, Transition
 from desktop.core.session import Session
@@ -41,10 +41,16 @@ def queues_for(session: Session) -> list[str]:
 def _returned_to(session: Session) -> Expression:
     """Problems whose latest step is a return of something this user had sent up (their
     submission or closing request); the system session sees every returned problem."""
-    latest, sent = Transition.alias("latest"), Transition.alias("sent")
-    latest_id = latest.select(fn.MAX(latest.id)).where(latest.problem == Problem.id)
-    last_step = Transition.select(Transition.action).where(Transition.id == latest_id)
-    condition = last_step == "return"
+    returned, later, sent = (Transition.alias("returned"), Transition.alias("later"),
+                             Transition.alias("sent"))
+    # "a return with no step after it", rather than "the action of the latest step": both
+    # are read from the (problem, action) index alone, where reading the latest step's action
+    # fetched a transition row for every draft and rectifying problem
+    condition = fn.EXISTS(returned.select(SQL("1")).where(
+        (returned.problem == Problem.id) & (returned.action == "return")
+        & ~fn.EXISTS(later.select(SQL("1")).where(
+            (later.problem == Problem.id) & (later.id > returned.id)))
+    ))
     if session.user is not None:
         # the step that was returned: the latest submission or closing request before it
         sent_by = (
@@ -90,12 +96,22 @@ def review_queue(session: Session, campaign_id: int) -> dict[str, list[int]]:
 
 def queue_counts(session: Session, campaign_id: int) -> dict[str, int]:
     """How many problems each of the user's queues holds (for the tab labels)."""
+    live = (Problem.campaign == campaign_id) & Problem.deleted_at.is_null()
+    names = queues_for(session)
     counts = {}
-    for name in queues_for(session):
-        query = Problem.select(fn.COUNT(Problem.id)).where(
-            (Problem.campaign == campaign_id) & Problem.deleted_at.is_null()
-            & _condition(name, session)
-        )
-        counts[name] = query.scalar() or 0
+    if VERIFY in names or SIGN in names:
+        # verify and sign split the closing requests by ``closing_verified`` (an EXISTS, never
+        # NULL): one pass over them counts both sides
+        signable = fn.SUM(Case(None, [(closing_verified(), 1)], 0))
+        closing, verified = Problem.select(fn.COUNT(Problem.id), signable).where(
+            live & (Problem.state == State.CLOSING.value)
+        ).tuples().get()
+        split = {VERIFY: closing - (verified or 0), SIGN: verified or 0}
+    for name in names:
+        if name in (VERIFY, SIGN):
+            counts[name] = split[name]
+        else:
+            query = Problem.select(fn.COUNT(Problem.id)).where(live & _condition(name, session))
+            counts[name] = query.scalar() or 0
     return counts
 

@@ -71,12 +71,11 @@ def _daily_changes(campaign_id: int) -> dict[dt.date, int]:
     closed = State.CLOSED.value
     into, out_of = Transition.to_state == closed, Transition.from_state == closed
     step_day = fn.date(Transition.at)
-    # "+ 0" keeps SQLite from walking the problems by the campaign index and probing their
-    # transitions one problem at a time: scanning the transitions and looking up each one's
-    # problem by id is three times faster at 100,000 problems
+    # The closings and reopenings are read from v009's two state indexes, and the campaign's
+    # live problems as one list of ids from its problem index: neither the wide transition
+    # rows nor the problem rows are read (a join looked up each transition's problem row)
     steps = (Transition.select(step_day, fn.SUM(Case(None, [(into, -1)], 1)))
-             .join(Problem, on=(Transition.problem == Problem.id))
-             .where((Problem.campaign + 0 == campaign_id) & Problem.deleted_at.is_null()
+             .where(Transition.problem.in_(Problem.select(Problem.id).where(live))
                     & Transition.deleted_at.is_null() & ((into & ~out_of) | (out_of & ~into)))
              .group_by(step_day))
     changes: dict[dt.date, int] = {}

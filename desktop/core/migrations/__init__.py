@@ -19,6 +19,7 @@ from desktop.core.migrations import (
     v006_urges,
     v007_imports,
     v008_sign_in,
+    v009_figure_indexes,
 )
 
 SCHEMA_KEY = "schema_version"
@@ -32,6 +33,7 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (6, v006_urges.apply),
     (7, v007_imports.apply),
     (8, v008_sign_in.apply),
+    (9, v009_figure_indexes.apply),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 
