@@ -127,6 +127,26 @@ def _check_database(copy: Path, archive: Path) -> None:
             name=archive.name, count=len(report.tampered))
 
 
+RESTORE_ENTITY = "database"
+
+
+def _record_restore(copy: Path, session: Session, archive: Path, manifest: dict[str, Any],
+                    result: RestoreResult) -> None:
+    """The restored ledger says that it was restored: from which archive, made when, by whom,
+    and where the data it replaced was kept. A restore takes the ledger back in time, and an
+    auditor must see that it did; the event is appended to the verified copy before it
+    replaces the database, so the switch and its record are one step."""
+    with db_health.models_bound_to(copy) as bound, bound.atomic():
+        writer = audit.AuditWriter(session.actor)
+        writer.add("restore", RESTORE_ENTITY, "", None, {
+            "archive": archive.name,
+            "backup_created_at": manifest.get("created_at"),
+            "safety_backup": result.safety_backup.name if result.safety_backup else None,
+            "kept_aside": [p.name for p in result.kept_aside],
+        })
+        writer.flush()
+
+
 def _close_models_on(target: Path) -> None:
     """Close the models' connection when it is to ``target`` (the window's own database)."""
     bound = database.obj
@@ -241,6 +261,7 @@ def restore_backup(session: Session, target: Path | str, archive: Path | str,
 
             result.evidence_written = _add_evidence(
                 zf, archive, manifest, paths.evidence_dir_for(target), evidence_tick)
+            _record_restore(copy, session, archive, manifest, result)
             _close_models_on(target)
             if not damaged:
                 _empty_wal(target)

@@ -82,7 +82,14 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(filled, tmp_path):
     result = restore_backup(Session.system(), source, archive)
     assert result.safety_backup is None  # nothing was there to keep
     assert result.evidence_written == 3
-    assert table_rows(source) == before_rows
+    after_rows = table_rows(source)
+    # every row comes back; the audit log (and its head in meta) gains one event that says so
+    assert {t: r for t, r in after_rows.items() if t not in ("audit_event", "meta")} == {
+        t: r for t, r in before_rows.items() if t not in ("audit_event", "meta")}
+    events = sorted(after_rows["audit_event"])
+    assert events[:-1] == sorted(before_rows["audit_event"])
+    assert events[-1][4:7] == ("restore", "database", "")
+    assert '"archive":"b.zip"' in events[-1][8]
     assert evidence_bytes(source) == before_files
     db.open_database(source)
     assert audit.verify().ok
