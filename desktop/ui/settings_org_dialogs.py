@@ -328,6 +328,10 @@ class PasswordDialog(FormDialog):
         self.form.addRow(_("Account"), QLabel(f"{user.display_name} ({user.username})"))
         self.form.addRow(_("New password"), self.password_edit)
         self.form.addRow(_("Password again"), self.password_again_edit)
+        note = QLabel(_("Tell the user this password in person. At the next sign-in they must "
+                        "choose a new one of their own."))
+        note.setWordWrap(True)
+        self.form.addRow(note)
         self.watch(self.password_edit, self.password_again_edit)
 
     def missing(self) -> str:
