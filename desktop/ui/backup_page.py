@@ -48,7 +48,12 @@ from desktop.ui.admin_page import AdminPage
 from desktop.ui.backup_list import backup_table, fill_backups, selected_row
 from desktop.ui.common import error_text
 from desktop.ui.context import AppContext
-from desktop.ui.export_dialog import destinations, is_removable, mounted_volumes
+from desktop.ui.export_dialog import (
+    destinations,
+    is_removable,
+    mounted_volumes,
+    removable_note,
+)
 from desktop.ui.progress_runner import Cancelled, ProgressRunner
 
 MAX_KEPT = 100
@@ -243,10 +248,7 @@ class BackupPage(AdminPage):
     def done_text(info: BackupInfo, removable: bool) -> str:
         text = _("The backup was saved and checked: {path} ({size}).").format(
             path=str(info.path), size=size_text(info.size))
-        if removable:
-            text += " " + _("The USB drive can be safely removed (eject it in the system "
-                            "first).")
-        return text
+        return text + removable_note(removable)
 
     def _choose_folder(self) -> str:
         options = destinations(mounted_volumes(), [self.ctx.settings.get("last_directory")])

@@ -83,6 +83,13 @@ def is_removable(root: str, platform: str = sys.platform, system_drive: str = "C
     return any(path.startswith(prefix) and path != prefix for prefix in REMOVABLE_ROOTS)
 
 
+def removable_note(removable: bool) -> str:
+    """The line that ends a message about a file written to a USB stick ("" elsewhere)."""
+    if not removable:
+        return ""
+    return "\n\n" + _("The USB drive can be safely removed (eject it in the system first).")
+
+
 def destinations(volumes: Iterable[Volume], folders: Sequence[str] = (),
                  platform: str = sys.platform, system_drive: str = "C:") -> list[Destination]:
     """Writable removable volumes first (by label), then ``folders`` (last used, Documents)
@@ -359,10 +366,7 @@ class ExportDialog(QDialog):
     def done_text(result: WriteResult, removable: bool) -> str:
         text = _("The ledger was saved as {path} ({size}).").format(
             path=str(result.path), size=size_text(result.size))
-        if removable:
-            text += "\n\n" + _("The USB drive can be safely removed (eject it in the system "
-                               "first).")
-        return text
+        return text + removable_note(removable)
 
     def show_done(self, text: str) -> None:
         QMessageBox.information(self.parentWidget() or self, _("Export the ledger"), text)
