@@ -4,7 +4,7 @@
 #
 #   packaging/build.sh                       # venv .venv, packages from the index
 #   RECTIFY_WHEELS=/media/usb/wheels packaging/build.sh   # offline: only those wheels
-#   PYTHON=python3.11 RECTIFY_VENV=/tmp/venv packaging/build.sh
+#   PYTHON=python3.11 RECTIFY_VENV=$HOME/rectify-build-venv packaging/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

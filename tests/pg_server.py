@@ -1,6 +1,6 @@
 """Test databases on a real PostgreSQL server, chosen by the environment variable
 ``RECTIFY_TEST_DB`` (a ``postgresql://`` URL whose path names a database the tests may connect
-to for housekeeping, e.g. ``postgresql://postgres@/postgres?host=/tmp/pg&port=5432``).
+to for housekeeping, e.g. ``postgresql://postgres@/postgres?host=/var/run/postgresql&port=5432``).
 
 Unset, the suite runs on SQLite files as it always has. Set, every test gets databases of its
 own that are copies of one template migrated once per session: ``CREATE DATABASE ... TEMPLATE``
