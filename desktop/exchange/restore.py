@@ -86,6 +86,18 @@ def _stage(progress: Progress | None, start: int, end: int) -> Progress:
     return report
 
 
+def _byte_counter(step: Progress, total: int) -> Callable[[int], None]:
+    """A callback taking the bytes just written, reporting the running sum out of ``total``."""
+    done = 0
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
+        step(done, total)
+
+    return tick
+
+
 def _extract(zf: zipfile.ZipFile, archive: Path, manifest: dict[str, Any], name: str,
              target: Path, tick: Callable[[int], None]) -> None:
     """Write one member to ``target`` through a temporary file beside it, checking its sum
@@ -231,15 +243,8 @@ def restore_backup(session: Session, target: Path | str, archive: Path | str,
                 tempfile.TemporaryDirectory(prefix=".rectify-restore-", dir=folder) as scratch:
             copy = Path(scratch) / target.name
             size = manifest["members"][DATABASE_MEMBER]["size"]
-            step = _stage(progress, 300, 450)
-            done = 0
-
-            def tick(count: int) -> None:
-                nonlocal done
-                done += count
-                step(done, size)
-
-            _extract(zf, archive, manifest, DATABASE_MEMBER, copy, tick)
+            _extract(zf, archive, manifest, DATABASE_MEMBER, copy,
+                     _byte_counter(_stage(progress, 300, 450), size))
             _check_database(copy, archive)
             # -- from here on the current data is kept before anything is replaced --------
             damaged = target.exists() and bool(db_health.quick_check(target))
@@ -251,16 +256,9 @@ def restore_backup(session: Session, target: Path | str, archive: Path | str,
                     _stage(progress, 450, 750)).path
             evidence_size = max(sum(m["size"] for n, m in manifest["members"].items()
                                     if n != DATABASE_MEMBER), 1)
-            step = _stage(progress, 750, 950)
-            done = 0
-
-            def evidence_tick(count: int) -> None:
-                nonlocal done
-                done += count
-                step(done, evidence_size)
-
             result.evidence_written = _add_evidence(
-                zf, archive, manifest, paths.evidence_dir_for(target), evidence_tick)
+                zf, archive, manifest, paths.evidence_dir_for(target),
+                _byte_counter(_stage(progress, 750, 950), evidence_size))
             _record_restore(copy, session, archive, manifest, result)
             _close_models_on(target)
             if not damaged:
