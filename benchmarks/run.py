@@ -28,6 +28,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,12 @@ def machine() -> list[str]:
 # -- databases --------------------------------------------------------------------------------
 
 
+def fold_wal(path: Path) -> None:
+    """Fold the write-ahead log into the file, so the file is whole by itself."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def demo_database(path: Path, problems: int, units: int) -> Path:
     """The demo database at ``path``, built by ``rectify demo`` unless it is there already
     (built under a temporary name first: an interrupted build is not taken for a cache)."""
@@ -130,10 +137,7 @@ def demo_database(path: Path, problems: int, units: int) -> Path:
     subprocess.run([sys.executable, "-m", "desktop", "demo", "--db", str(partial),
                     "--problems", str(problems), "--units", str(units)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    # fold the write-ahead log in, so the copy under the final name is whole by itself
-    with sqlite3.connect(partial) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
+    fold_wal(partial)  # the copy under the final name needs no -wal beside it
     for extra in ("-wal", "-shm"):
         Path(str(partial) + extra).unlink(missing_ok=True)
     partial.rename(path)
@@ -167,7 +171,6 @@ import desktop.app as app
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
 from desktop.core import setup
 from desktop.core.session import Session
 from desktop.ui.context import AppContext
@@ -479,14 +482,13 @@ def entity_rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     from desktop.core.models import ENTITY_MODELS
 
     found = {}
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         for table in ENTITY_MODELS:
             cursor = connection.execute(f'SELECT * FROM "{table}"')
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
             if rows:
                 found[table] = (names, rows)
-    connection.close()
     return found
 
 
@@ -530,9 +532,7 @@ def bench_import(source: Path, runs: int, scratch: Path) -> list[Line]:
         write_ms.append((time.perf_counter() - read) * 1000)
         assert len(done) == len(files), [r.status for r in reports]
     core_db.close()
-    with sqlite3.connect(target) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
+    fold_wal(target)
     rows = entity_rows(target)
     counted = sum(len(v) for _n, v in rows.values())
     bare = median_ms(lambda: bare_insert(empty, scratch / "bare.db", rows), runs)
@@ -585,8 +585,6 @@ def main(argv: list[str] | None = None) -> int:
 
     large = args.db or CACHE / f"demo-{args.problems}.db"
     demo_database(large, args.problems, 30)
-    export_db = large if args.problems >= EXPORT_PROBLEMS else demo_database(
-        CACHE / f"demo-{EXPORT_PROBLEMS}.db", EXPORT_PROBLEMS, 30)
     with tempfile.TemporaryDirectory(prefix="rectify-bench-") as folder:
         scratch = Path(folder)
         paths.set_data_dir(scratch / "data")
@@ -595,7 +593,10 @@ def main(argv: list[str] | None = None) -> int:
             "start": lambda: bench_start(large, args.runs),
             "dashboard": lambda: bench_dashboard(large, args.runs),
             "list": lambda: bench_list(large, args.runs),
-            "export": lambda: bench_export(export_db, args.runs, scratch),
+            "export": lambda: bench_export(
+                large if args.problems >= EXPORT_PROBLEMS else demo_database(
+                    CACHE / f"demo-{EXPORT_PROBLEMS}.db", EXPORT_PROBLEMS, 30),
+                args.runs, scratch),
             "pdf": lambda: bench_pdf(demo_database(CACHE / f"demo-{PDF_PROBLEMS}.db",
                                                    PDF_PROBLEMS, 12), args.runs),
             "import": lambda: bench_import(

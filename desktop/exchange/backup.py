@@ -31,8 +31,8 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -114,14 +114,28 @@ def backup_file_name(database: Path, kind: Kind, moment: dt.datetime) -> str:
 
 
 def unique_path(folder: Path, name: str) -> Path:
-    """``name`` in ``folder``, numbered -2, -3 … when a backup of the same second exists."""
+    """``name`` in ``folder``, numbered -2, -3 … before its suffix when a file of that name
+    (a backup of the same second, a database set aside) exists."""
     candidate = folder / name
-    stem = name[: -len(SUFFIX)]
+    stem, suffix = Path(name).stem, Path(name).suffix
     number = 2
     while candidate.exists():
-        candidate = folder / f"{stem}-{number}{SUFFIX}"
+        candidate = folder / f"{stem}-{number}{suffix}"
         number += 1
     return candidate
+
+
+def byte_counter(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """A callback taking the bytes just handled, reporting the running sum out of ``total``."""
+    done = 0
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    return tick
 
 
 def _name_order(path: Path) -> tuple[str, int]:
@@ -245,13 +259,7 @@ def create_backup(database: Path | str, out: Path | str, kind: Kind = Kind.MANUA
                        "evidence_files": len(members) - 1},
             "members": {},
         }
-        done = 0
-
-        def tick(size: int) -> None:
-            nonlocal done
-            done += size
-            if progress is not None:
-                progress(done, 2 * total)  # the second half is the read-back check
+        tick = byte_counter(progress, 2 * total)  # the second half is the read-back check
 
         def write(fh) -> None:
             with zipfile.ZipFile(fh, "w", allowZip64=True) as archive:
@@ -338,16 +346,23 @@ def _checked_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def read_manifest(archive: Path | str) -> dict[str, Any]:
-    """The manifest, after checking it against its own sum (fast: no member is read)."""
-    archive = Path(archive)
+@contextmanager
+def _opened(archive: Path) -> Iterator[zipfile.ZipFile]:
+    """The archive open for reading; a broken or unreadable file raises a ``BackupError``."""
     try:
         with zipfile.ZipFile(archive) as zf:
-            return _checked_manifest(zf, archive)
+            yield zf
     except ZIP_FAULTS as error:
         raise incomplete_archive(archive, error) from error
     except OSError as error:
         raise _unreadable(archive, error) from error
+
+
+def read_manifest(archive: Path | str) -> dict[str, Any]:
+    """The manifest, after checking it against its own sum (fast: no member is read)."""
+    archive = Path(archive)
+    with _opened(archive) as zf:
+        return _checked_manifest(zf, archive)
 
 
 def incomplete_archive(archive: Path, error: Exception) -> DamagedBackup:
@@ -386,25 +401,12 @@ def verify_archive(archive: Path | str, progress: Progress | None = None) -> dic
     """Check the manifest against its sum and every member against the manifest; return
     the manifest, or raise ``DamagedBackup`` / ``BackupError`` saying what is wrong."""
     archive = Path(archive)
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            manifest = _checked_manifest(zf, archive)
-            total = max(sum(m["size"] for m in manifest["members"].values()), 1)
-            done = 0
-
-            def tick(size: int) -> None:
-                nonlocal done
-                done += size
-                if progress is not None:
-                    progress(done, total)
-
-            for name in manifest["members"]:
-                digest, size = member_digest(zf, name, tick)
-                check_member(archive, manifest, name, digest, size)
-    except ZIP_FAULTS as error:
-        raise incomplete_archive(archive, error) from error
-    except OSError as error:
-        raise _unreadable(archive, error) from error
+    with _opened(archive) as zf:
+        manifest = _checked_manifest(zf, archive)
+        tick = byte_counter(progress, max(sum(m["size"] for m in manifest["members"].values()), 1))
+        for name in manifest["members"]:
+            digest, size = member_digest(zf, name, tick)
+            check_member(archive, manifest, name, digest, size)
     return manifest
 
 

@@ -49,10 +49,12 @@ from desktop.exchange.backup import (
     Kind,
     Progress,
     backup_into,
+    byte_counter,
     check_member,
     incomplete_archive,
     member_digest,
     refuse_server,
+    unique_path,
     verify_archive,
 )
 from desktop.exchange.safe_write import check_free_space, sync_directory
@@ -84,18 +86,6 @@ def _stage(progress: Progress | None, start: int, end: int) -> Progress:
             progress(start + (end - start) * min(done, total) // max(total, 1), 1000)
 
     return report
-
-
-def _byte_counter(step: Progress, total: int) -> Callable[[int], None]:
-    """A callback taking the bytes just written, reporting the running sum out of ``total``."""
-    done = 0
-
-    def tick(count: int) -> None:
-        nonlocal done
-        done += count
-        step(done, total)
-
-    return tick
 
 
 def _extract(zf: zipfile.ZipFile, archive: Path, manifest: dict[str, Any], name: str,
@@ -161,15 +151,15 @@ def _record_restore(copy: Path, session: Session, archive: Path, manifest: dict[
 
 def _close_models_on(target: Path) -> None:
     """Close the models' connection when it is to ``target`` (the window's own database)."""
-    bound = database.obj
-    name = getattr(bound, "database", None)
-    if isinstance(name, str) and name and "://" not in name and name != ":memory:":
-        try:
-            same = Path(name).resolve() == target.resolve()
-        except OSError:
-            same = False
-        if same and not bound.is_closed():
-            bound.close()
+    name = db_health.open_file()
+    if name is None:
+        return
+    try:
+        same = name.resolve() == target.resolve()
+    except OSError:
+        same = False
+    if same and not database.obj.is_closed():
+        database.obj.close()
 
 
 def _empty_wal(target: Path) -> None:
@@ -189,11 +179,7 @@ def _empty_wal(target: Path) -> None:
 def _set_aside(target: Path) -> list[Path]:
     """Keep a damaged database (and its journal files) under a dated name beside it."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    aside = target.with_name(f"{target.stem}-损坏-{stamp}{target.suffix}")
-    number = 2
-    while aside.exists():
-        aside = target.with_name(f"{target.stem}-损坏-{stamp}-{number}{target.suffix}")
-        number += 1
+    aside = unique_path(target.parent, f"{target.stem}-损坏-{stamp}{target.suffix}")
     kept = []
     for suffix in JOURNAL_SUFFIXES:  # moved first: they must not meet the restored file
         journal = target.with_name(target.name + suffix)
@@ -244,21 +230,21 @@ def restore_backup(session: Session, target: Path | str, archive: Path | str,
             copy = Path(scratch) / target.name
             size = manifest["members"][DATABASE_MEMBER]["size"]
             _extract(zf, archive, manifest, DATABASE_MEMBER, copy,
-                     _byte_counter(_stage(progress, 300, 450), size))
+                     byte_counter(_stage(progress, 300, 450), size))
             _check_database(copy, archive)
             # -- from here on the current data is kept before anything is replaced --------
             damaged = target.exists() and bool(db_health.quick_check(target))
-            if target.exists() and damaged:
+            if damaged:
                 result.kept_aside = _set_aside(target)
             elif target.exists() and target.stat().st_size > 0:
                 result.safety_backup = backup_into(
                     paths.backups_dir_for(target), target, Kind.SAFETY,
                     _stage(progress, 450, 750)).path
-            evidence_size = max(sum(m["size"] for n, m in manifest["members"].items()
-                                    if n != DATABASE_MEMBER), 1)
+            evidence_size = sum(m["size"] for n, m in manifest["members"].items()
+                                if n != DATABASE_MEMBER)
             result.evidence_written = _add_evidence(
                 zf, archive, manifest, paths.evidence_dir_for(target),
-                _byte_counter(_stage(progress, 750, 950), evidence_size))
+                byte_counter(_stage(progress, 750, 950), evidence_size))
             _record_restore(copy, session, archive, manifest, result)
             _close_models_on(target)
             if not damaged:

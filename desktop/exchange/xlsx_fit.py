@@ -19,6 +19,8 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.xml import LXML
 
 DEFAULT_SIZE = 10.5  # 五号: the usual size of table text
 LINE_FACTOR = 1.3  # line height / font size, generous for the fonts LibreOffice substitutes
@@ -135,8 +137,6 @@ class Cells:
         return cell
 
 
-
-
 # -- streamed rows written as text --------------------------------------------------------------
 
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -156,7 +156,7 @@ class RowStream:
 
     def __init__(self, ws, columns: int) -> None:
         self.ws, self.cells = ws, Cells(ws)
-        self.letters = [_column_letter(c) for c in range(1, columns + 1)]
+        self.letters = [get_column_letter(c) for c in range(1, columns + 1)]
         self._ids: dict[int, int] = {}
         self.row = 0
         self.fast = _streams_text(ws)
@@ -212,16 +212,8 @@ class RowStream:
         return row
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
 def _streams_text(ws) -> bool:
     """Whether openpyxl writes this streamed sheet with et_xmlfile (whose writer takes raw
     text) rather than lxml, and the sheet has not started its rows yet."""
-    from openpyxl.xml import LXML
-
     return (not LXML and getattr(ws, "_rows", True) is None
             and callable(getattr(type(ws), "_write_rows", None)))
