@@ -43,12 +43,10 @@ def _application(language: str):
 
 def _look(app) -> None:
     """The window icon, and the bundled Chinese font on a PC that has none."""
-    from PySide6.QtGui import QIcon
-
-    from desktop.core import paths
+    from desktop.ui.about import app_icon
     from desktop.ui.font_fallback import ensure_chinese_font
 
-    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rectify.png")))
+    app.setWindowIcon(app_icon())
     ensure_chinese_font(app)
 
 
@@ -61,47 +59,52 @@ def _language(settings, forced: str | None) -> str:
 
 
 def sign_in(settings) -> Session | None:
-    """First run: the set-up dialog; otherwise the sign-in dialog. None when cancelled."""
+    """First run: the set-up dialog; otherwise the sign-in dialog (the user is remembered
+    for the next one). None when cancelled."""
     from PySide6.QtWidgets import QDialog
 
     from desktop.ui.login import FirstRunDialog, LoginDialog
 
     if setup.needs_setup():
         dialog = FirstRunDialog()
-        return dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
-    dialog = LoginDialog(settings.get("last_user"), demo=setup.is_demo())
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
-        return None
-    return dialog.session
+    else:
+        dialog = LoginDialog(settings.get("last_user"), demo=setup.is_demo())
+    session = dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if session is not None and session.user is not None:
+        settings.set("last_user", session.user.username)
+    return session
 
 
 _windows: list = []  # windows opened after 切换用户 (nothing else holds them)
+
+
+def open_window(session: Session, database_label: str, settings, opened=None):
+    """The main window for whoever signed in: shown, told to ``opened`` (the data guard),
+    then secured (audit-log check, idle lock), then the day's reminder."""
+    from desktop.ui.context import AppContext
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(session, database_label, settings))
+    window.show()
+    if opened is not None:
+        opened(window)
+    secure_window(window, settings, opened)
+    window.remind()
+    return window
 
 
 def secure_window(window, settings, opened=None) -> None:
     """After sign-in: check the audit log in the background (a red banner names the first
     broken event) and lock the window when idle. 切换用户 at the lock shows the sign-in dialog
     while the old window stays covered, then opens a window for whoever signs in (``opened``
-    is told of it) and closes the old one; cancelling quits."""
+    is told of it) and closes the old one (its closing closes its forms); cancelling quits."""
     from desktop.ui.audit_banner import start_audit_check
-    from desktop.ui.context import AppContext
     from desktop.ui.idle_lock import install_idle_lock
-    from desktop.ui.main_window import MainWindow
 
     def switch_user() -> None:
         session = sign_in(settings)
         if session is not None:
-            if session.user is not None:
-                settings.set("last_user", session.user.username)
-            new = MainWindow(AppContext(session, window.ctx.database_label, settings))
-            new.show()
-            _windows.append(new)
-            if opened is not None:
-                opened(new)
-            secure_window(new, settings, opened)
-            new.remind()
-        for form in list(window.forms):
-            form.close()
+            _windows.append(open_window(session, window.ctx.database_label, settings, opened))
         window.close()
         if window in _windows:
             _windows.remove(window)
@@ -114,9 +117,7 @@ def run_gui(target: str | Path, language: str | None = None) -> int:
     from desktop import syscheck
 
     syscheck.require_for_window()  # before Qt loads: a clear message, not a loader crash
-    from desktop.ui.context import AppContext
     from desktop.ui.data_safety import DatabaseGuard
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.settings import Settings
 
     settings = Settings()
@@ -130,13 +131,9 @@ def run_gui(target: str | Path, language: str | None = None) -> int:
         session = sign_in(settings)
         if session is None:
             return 0
-        if session.user is not None:
-            settings.set("last_user", session.user.username)
-        window = MainWindow(AppContext(session, db.redact(target), settings))
-        window.show()
-        guard.watch(window)  # the daily automatic backup, a restore confirmed in settings
-        secure_window(window, settings, guard.watch)  # audit-log check, idle lock
-        window.remind()
+        # held while the app runs; the guard watches it (and any window after 切换用户): the
+        # daily automatic backup, a restore confirmed in settings
+        _window = open_window(session, db.redact(target), settings, guard.watch)
         code = app.exec()
         guard.finish()  # that restore, else the automatic backup on exit
         return code

@@ -28,7 +28,9 @@ auth.SCRYPT_N = 2**10
 def _defaults():
     i18n.set_language("zh_CN")
     clock.freeze(dt.datetime.combine(TODAY, dt.time(9, 30)))
+    auth._unknown_names.clear()  # wrong user names are counted in memory, per process
     yield
+    auth._unknown_names.clear()
     clock.freeze(None)
     i18n.set_language("zh_CN")
 

@@ -11,7 +11,7 @@ import platform
 import sys
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,11 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core import db, paths
 from desktop.core.i18n import _
+
+
+def app_icon() -> QIcon:
+    """The program's icon: the windows' (set once by ``app``) and this dialog's."""
+    return QIcon(str(paths.resources_dir() / "icons" / "rectify.png"))
 
 
 def about_rows(database_label: str) -> list[tuple[str, str]]:
@@ -56,7 +61,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         icon = QLabel()
-        icon.setPixmap(QIcon(str(paths.resources_dir() / "icons" / "rectify.png")).pixmap(48, 48))
+        icon.setPixmap(app_icon().pixmap(48, 48))
         head.addWidget(icon)
         name = QLabel(_("Rectification Ledger {version}").format(version=__version__))
         font = name.font()
@@ -76,7 +81,7 @@ class AboutDialog(QDialog):
             shown = QLabel(value)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(shown.textInteractionFlags()
-                                          | shown.textInteractionFlags().TextSelectableByMouse)
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label + "：", shown)
             self.value_labels[label] = shown
         layout.addLayout(form)

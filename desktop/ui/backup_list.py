@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
@@ -14,7 +13,6 @@ from desktop.exchange.backup import BackupInfo, Kind
 from desktop.exchange.safe_write import size_text
 from desktop.ui.common import error_text, make_table
 
-PATH_ROLE = Qt.ItemDataRole.UserRole
 DAMAGED_COLOUR = QColor("#b3261e")
 GOOD_COLOUR = QColor("#1e7b34")
 
@@ -37,7 +35,7 @@ def backup_table() -> QTableWidget:
 
 def fill_backups(table: QTableWidget, infos: Sequence[BackupInfo],
                  select: BackupInfo | None = None) -> None:
-    """One row per archive, newest first; the path rides on the first cell."""
+    """One row per archive, in the order of ``infos`` (row i is ``infos[i]``)."""
     table.setRowCount(len(infos))
     for row, info in enumerate(infos):
         made = info.created_at.strftime("%Y-%m-%d %H:%M:%S") if info.created_at else "—"
@@ -46,8 +44,6 @@ def fill_backups(table: QTableWidget, infos: Sequence[BackupInfo],
                  "—" if problems is None else str(problems), check_text(info), info.path.name)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            if column == 0:
-                item.setData(PATH_ROLE, str(info.path))
             if column == 4:
                 if info.error is not None:
                     item.setForeground(DAMAGED_COLOUR)
@@ -61,6 +57,7 @@ def fill_backups(table: QTableWidget, infos: Sequence[BackupInfo],
             table.selectRow(row)
 
 
-def selected_row(table: QTableWidget) -> int | None:
+def selected_info(table: QTableWidget, infos: Sequence[BackupInfo]) -> BackupInfo | None:
+    """The archive of the selected row of a table ``fill_backups`` filled from ``infos``."""
     rows = table.selectionModel().selectedRows()
-    return rows[0].row() if rows else None
+    return infos[rows[0].row()] if rows else None

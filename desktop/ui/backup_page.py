@@ -45,8 +45,8 @@ from desktop.exchange.backup import BackupInfo
 from desktop.exchange.restore import confirm_admin
 from desktop.exchange.safe_write import size_text
 from desktop.ui.admin_page import AdminPage
-from desktop.ui.backup_list import backup_table, fill_backups, selected_row
-from desktop.ui.common import error_text
+from desktop.ui.backup_list import backup_table, fill_backups, selected_info
+from desktop.ui.common import ReloadsWhenShown, error_text
 from desktop.ui.context import AppContext
 from desktop.ui.export_dialog import (
     destinations,
@@ -116,7 +116,7 @@ class RestoreDialog(QDialog):
         super().accept()
 
 
-class BackupPage(AdminPage):
+class BackupPage(ReloadsWhenShown, AdminPage):
     """Attributes tests drive: ``table``, ``backup_button``, ``backup_to_button``,
     ``verify_button``, ``restore_button``, ``auto_box``, ``keep_spin``, ``message``; hooks
     ``choose_folder()``, ``choose_archive()``, ``open_dialog(dialog)``, ``show_done(text)``
@@ -193,7 +193,9 @@ class BackupPage(AdminPage):
             for widget in (settings_group, self.table, self.backup_button,
                            self.backup_to_button, self.verify_button, self.restore_button):
                 widget.setEnabled(False)
-        self.reload()
+        # inside the window the archives are read when the tab is first shown: not at every
+        # start, and today's automatic backup (made after the window opened) is in the list
+        self.load_when_shown()
 
     # --- list ----------------------------------------------------------------------------
     def reload(self, select: BackupInfo | None = None) -> None:
@@ -202,8 +204,7 @@ class BackupPage(AdminPage):
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
-        row = selected_row(self.table)
-        return self.infos[row] if row is not None else None
+        return selected_info(self.table, self.infos)
 
     def _update_buttons(self) -> None:
         self.verify_button.setEnabled(self.database is not None and self.selected() is not None)

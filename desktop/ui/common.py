@@ -129,6 +129,22 @@ class ReloadsWhenShown:
         else:
             self._stale = True
 
+    def load_when_shown(self) -> None:
+        """The first load, for a page's constructor: a page behind the rail loads when first
+        shown, so it costs nothing before the window's first paint; a page that is a window
+        of its own (a test, a screenshot) loads at once. (``reload_or_defer`` cannot tell:
+        before a window is first shown, every child never hidden counts as visible to it.)"""
+        if self.isWindow():
+            self.reload()
+        else:
+            self._stale = True
+
+    def load_if_stale(self) -> None:
+        """Load now if a load is owed (a caller needs the page's data before it is shown)."""
+        if self._stale:
+            self._stale = False
+            self.reload()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if self._stale:
             self._stale = False

@@ -189,10 +189,8 @@ class IdleLock(QObject):
         elif choice == "switch" and self.switch_user is not None:
             self._stop()
             self.switch_user()
-        else:  # quit (or switching with nobody to switch to)
+        else:  # quit (or switching with nobody to switch to); the window closes its forms
             self._stop()
-            for form in list(getattr(self.window, "forms", [])):
-                form.close()
             self.window.close()
 
     def _on_data_changed(self, what: str) -> None:

@@ -31,7 +31,7 @@ from desktop.core.session import Session
 from desktop.exchange import backup
 from desktop.exchange.backup import BackupInfo
 from desktop.exchange.restore import RestoreResult, restore_backup
-from desktop.ui.backup_list import backup_table, fill_backups, selected_row
+from desktop.ui.backup_list import backup_table, fill_backups, selected_info
 from desktop.ui.common import error_text
 from desktop.ui.progress_runner import Cancelled, ProgressRunner
 
@@ -115,8 +115,7 @@ class RecoveryDialog(QDialog):
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
-        row = selected_row(self.table)
-        return self.infos[row] if row is not None else None
+        return selected_info(self.table, self.infos)
 
     def _update_buttons(self) -> None:
         chosen = self.selected()

@@ -103,7 +103,7 @@ class ReviewPage(ReloadsWhenShown, QWidget):
         ctx.data_changed.connect(self._on_data_changed)
         # inside the main window the queues are read when the page is first shown: four
         # queue queries over a county's problems would delay the window's first paint
-        self.reload_or_defer()
+        self.load_when_shown()
 
     # --- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -206,6 +206,7 @@ class ReviewPage(ReloadsWhenShown, QWidget):
         self._queue_chosen()
 
     def show_queue(self, name: str) -> None:
+        self.load_if_stale()
         names = list(self.queues)
         self.tabs.setCurrentIndex(names.index(name))
 

@@ -63,7 +63,7 @@ class SettingsPage(QWidget):
         self.users_page = UsersPage(ctx)
         self.holiday_page = HolidayPage(ctx)
         self.lights_page = LightSettingsPage(ctx)
-        self.backup_page = BackupPage(ctx)
+        self.backup_page = BackupPage(ctx, self)  # with a parent: lists when shown
         self.language_page = LanguagePage(ctx)
         self.lock_page = IdleLockSettings(ctx)
         self.tabs.addTab(self.campaign_page, _("Campaign"))

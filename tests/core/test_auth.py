@@ -18,13 +18,6 @@ from tests.core.test_permissions import fingerprint
 START = dt.datetime.combine(TODAY, dt.time(9, 30))
 
 
-@pytest.fixture(autouse=True)
-def _forget_unknown_names():
-    auth._unknown_names.clear()
-    yield
-    auth._unknown_names.clear()
-
-
 def advance(seconds: float) -> None:
     clock.freeze(clock.now() + dt.timedelta(seconds=seconds))
 

@@ -8,18 +8,12 @@ import os
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core import auth
 from desktop.ui.idle_lock import IdleLockSettings, install_idle_lock
 from tests.conftest import PASSWORD
 from tests.ui.conftest import make_context
 from tests.ui.test_main_window import make_window
 
 SHOTS = os.environ.get("RECTIFY_SHOTS")
-
-
-@pytest.fixture(autouse=True)
-def _forget_unknown_names():
-    auth._unknown_names.clear()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from desktop.core import auth
 from desktop.core.models import User
 from desktop.ui.login import LoginDialog
@@ -15,11 +13,6 @@ from tests.conftest import PASSWORD
 from tests.ui.test_main_window import make_window
 
 SHOTS = os.environ.get("RECTIFY_SHOTS")
-
-
-@pytest.fixture(autouse=True)
-def _forget_unknown_names():
-    auth._unknown_names.clear()
 
 
 def test_the_menu_opens_the_dialog_and_a_good_password_is_saved(qtbot, office, tmp_path):
