@@ -113,6 +113,10 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
 
 
+def print_error(error: DomainError) -> None:
+    print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)
+
+
 def database_target(args: argparse.Namespace) -> str | Path:
     return args.db if args.db else paths.default_database()
 
@@ -297,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             if lock is not None:
                 lock.release()
     except DomainError as error:
-        print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)
+        print_error(error)
         return 2
     except OSError as error:
         print(f"错误 / Error: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.cli import _add_db, database_target
+from desktop.cli import _add_db, database_target, print_error
 
 EXIT_DAMAGED = 3  # the archive fails its checks (other refusals exit with 2, as elsewhere)
 
@@ -82,7 +82,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         result = restore_backup(Session.system(), target, args.file, _progress())
     except DamagedBackup as error:
         _end_progress()
-        print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)
+        print_error(error)
         print("未恢复，当前数据库未作任何改动 / not restored; the current database is "
               "unchanged", file=sys.stderr)
         return EXIT_DAMAGED
@@ -104,7 +104,7 @@ def cmd_verify_backup(args: argparse.Namespace) -> int:
         manifest = verify_archive(args.file, _progress())
     except DamagedBackup as error:
         _end_progress()
-        print(f"错误：{error.message('zh_CN')}\nError: {error.message('en')}", file=sys.stderr)
+        print_error(error)
         return EXIT_DAMAGED
     _end_progress()
     print(f"备份完好 / backup intact: {args.file}  ({len(manifest['members'])} files, "

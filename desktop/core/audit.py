@@ -23,6 +23,7 @@ from desktop.core.models import (
     Meta,
     Record,
     insert_rows,
+    set_meta,
     stored_value,
 )
 
@@ -94,9 +95,7 @@ def read_head() -> tuple[int, str]:
 
 
 def _write_head(seq: int, digest: str) -> None:
-    Meta.insert(key=HEAD_KEY, value=f"{seq}:{digest}").on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: f"{seq}:{digest}"}
-    ).execute()
+    set_meta(HEAD_KEY, f"{seq}:{digest}")
 
 
 class AuditWriter:

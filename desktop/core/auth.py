@@ -159,7 +159,7 @@ def set_password(session: Session, user_id: int, new_password: str) -> User:
         records.update(
             session, user, password_hash=hash_password(new_password), must_change_password=True
         )
-        SignInGuard.delete().where(SignInGuard.account == user.id).execute()
+        _clear_failures(user)
     accounts_changed()
     return user
 
@@ -283,22 +283,23 @@ def _record_failure(user: User) -> int:
     return wait
 
 
-def _record_success(user: User) -> None:
+def _clear_failures(user: User) -> None:
     SignInGuard.delete().where(SignInGuard.account == user.id).execute()
+
+
+def _refuse_while_waiting(seconds: int) -> None:
+    if seconds:
+        raise SignInDelayed(seconds)
 
 
 def _check_guarded(user: User, password: str | None, wrong_message: str) -> None:
     """Check ``user``'s password under the sign-in waits: refused without looking at the
     password while a wait runs; a wrong one counts and may start a wait."""
-    left = sign_in_wait(user)
-    if left:
-        raise SignInDelayed(left)
+    _refuse_while_waiting(sign_in_wait(user))
     if password is None or not check_password(user.password_hash, password):
-        wait = _record_failure(user)
-        if wait:
-            raise SignInDelayed(wait)
+        _refuse_while_waiting(_record_failure(user))
         raise PermissionDenied(wrong_message)
-    _record_success(user)
+    _clear_failures(user)
 
 
 def authenticate(username: str, password: str) -> Session:
@@ -310,12 +311,8 @@ def authenticate(username: str, password: str) -> Session:
     wrong = N_("Wrong user name or password.")
     if user is None:
         key = username.casefold()
-        left = _unknown_names.seconds_left(key)
-        if left:
-            raise SignInDelayed(left)
-        wait = _unknown_names.failed(key)
-        if wait:
-            raise SignInDelayed(wait)
+        _refuse_while_waiting(_unknown_names.seconds_left(key))
+        _refuse_while_waiting(_unknown_names.failed(key))
         raise PermissionDenied(wrong)
     _check_guarded(user, password, wrong)
     return Session(user=user)
@@ -337,8 +334,6 @@ def reauthenticate(session: Session, password: str | None) -> None:
     if session.user is None:
         return
     session.check_active()
-    left = sign_in_wait(session.user)
-    if left:
-        raise SignInDelayed(left)
+    _refuse_while_waiting(sign_in_wait(session.user))
     if password is None or not check_password(session.user.password_hash, password):
         raise PermissionDenied(N_("The password is wrong; the signature was not recorded."))

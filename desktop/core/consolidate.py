@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core import clock, records
+from desktop.core import clock, problem_query, records
 from desktop.core.audit import AuditWriter
 from desktop.core.errors import ConcurrentEdit, ValidationError
 from desktop.core.exchange_records import ENTITY_OF, MODELS, chunks, foreign_keys
@@ -50,7 +50,7 @@ from desktop.core.import_plan import (
     compared_fields,
     plan_import,
 )
-from desktop.core.migrations.v003_search import AVAILABLE, PAUSED_KEY, SEARCH_KEY
+from desktop.core.migrations.v003_search import PAUSED_KEY
 from desktop.core.models import (
     Campaign,
     ImportBaseline,
@@ -242,7 +242,7 @@ def _search_index_held():
     it happens inside the import's transaction, so the pause never outlives it.
     """
     touched: set[int] = set()
-    if _meta(SEARCH_KEY) != AVAILABLE or _meta(PAUSED_KEY) is not None:
+    if not problem_query.search_index_ready():
         yield touched  # no index, or a bulk load already paused it (it rebuilds it all)
         return
     Meta.insert(key=PAUSED_KEY, value="1").execute()
@@ -250,11 +250,6 @@ def _search_index_held():
     Meta.delete().where(Meta.key == PAUSED_KEY).execute()
     for part in chunks(sorted(touched)):
         Problem.update(code=Problem.code).where(Problem.id.in_(part)).execute()
-
-
-def _meta(key: str) -> str | None:
-    row = Meta.get_or_none(Meta.key == key)
-    return row.value if row else None
 
 
 def _parents_first(model: type[Record], items: list[PlanItem]) -> list[PlanItem]:

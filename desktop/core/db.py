@@ -92,7 +92,7 @@ def evidence_root(db: Database | None = None) -> Path | None:
     params = getattr(db, "connect_params", {})
     host = str(params.get("host") or "localhost")
     name = f"{host}_{params.get('port') or 5432}_{db.database}"
-    return paths.data_dir() / "evidence" / re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-")
+    return paths.evidence_dir_for(None) / re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-")
 
 
 def connect(target: str | Path) -> Database:

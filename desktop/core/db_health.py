@@ -22,7 +22,6 @@ MAX_REPORTED = 10  # quick_check can list thousands of damaged cells; the first 
 
 
 def _pragma_check(path: Path, pragma: str) -> list[str]:
-    path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return []  # a new database: nothing to check yet
     try:

@@ -31,7 +31,6 @@ from desktop.core.models import (
     CatalogNode,
     Kind,
     Measure,
-    Meta,
     Milestone,
     Person,
     Phase,
@@ -46,6 +45,7 @@ from desktop.core.models import (
     User,
     database,
     insert_rows,
+    set_meta,
     stored_value,
 )
 from desktop.core.problem_query import search_index_paused
@@ -316,8 +316,7 @@ def build_demo(
     The database is marked as holding demo accounts (the sign-in dialog then names them)."""
     with _bulk_load(), search_index_paused():
         result = _build_demo(problems, units, seed, today, progress)
-    Meta.insert(key=DEMO_KEY, value="1").on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: "1"}).execute()
+    set_meta(DEMO_KEY, "1")
     return result
 
 

@@ -8,10 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from desktop.core import db, paths
+from desktop.core import db, db_health, paths
 from desktop.core.errors import ValidationError
 from desktop.core.i18n import N_
-from desktop.core.models import database
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 # Kinds that Windows or a Linux desktop would run rather than show when the file is opened.
@@ -64,13 +63,7 @@ def refuse_program(path: Path) -> None:
 
 
 def store_root() -> Path:
-    server_root = db.evidence_root()
-    if server_root is not None:
-        return server_root
-    target = getattr(database.obj, "database", None)
-    if isinstance(target, str) and target not in ("", ":memory:") and "://" not in target:
-        return paths.evidence_dir_for(Path(target))
-    return paths.data_dir() / "evidence"
+    return db.evidence_root() or paths.evidence_dir_for(db_health.open_file())
 
 
 def stored_path(sha256: str) -> Path:

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from desktop.core.cell_values import cell_text, compact, drop_leading_number, split_numbered
 from desktop.core.errors import DomainError, ValidationError
 from desktop.core.i18n import N_
-from desktop.core.models import Campaign, Meta, Role, database
+from desktop.core.models import Campaign, Meta, Role, database, set_meta
 from desktop.core.name_lookup import Ambiguous, Resolver
 from desktop.core.paste_import import (
     FIELD_BY_KEY,
@@ -260,8 +260,7 @@ def save_mapping(session: Session, layout: str, mapping: Sequence[str | None]) -
         raise errors[0]
     value = json.dumps([key or None for key in mapping])
     with database.atomic():
-        Meta.insert(key=_LAYOUT_META + layout, value=value).on_conflict(
-            conflict_target=[Meta.key], update={Meta.value: value}).execute()
+        set_meta(_LAYOUT_META + layout, value)
 
 
 # -- rows to problems ---------------------------------------------------------------------------

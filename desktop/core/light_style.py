@@ -20,7 +20,7 @@ from desktop.core import audit
 from desktop.core.deadlines import LIGHT_LABELS, Light
 from desktop.core.errors import ValidationError
 from desktop.core.i18n import N_, translate
-from desktop.core.models import Campaign, Cycle, Meta, Role, database
+from desktop.core.models import Campaign, Cycle, Role, database, get_meta, set_meta
 from desktop.core.session import Session
 
 META_KEY = "light_style"
@@ -84,11 +84,11 @@ def _clean(scheme: str, custom: Mapping[str, str] | None) -> LightStyle:
 def light_style() -> LightStyle:
     """The office's palette; the default when none was chosen or the stored one is unusable
     (a database from a newer program, say): the lights must always be drawable."""
-    row = Meta.get_or_none(Meta.key == META_KEY)
-    if row is None:
+    stored = get_meta(META_KEY)
+    if stored is None:
         return LightStyle()
     try:
-        data = json.loads(row.value)
+        data = json.loads(stored)
         return _clean(data.get("scheme", DEFAULT_SCHEME), data.get("custom") or {})
     except (ValueError, AttributeError, ValidationError):
         return LightStyle()
@@ -109,8 +109,7 @@ def set_light_colours(session: Session, scheme: str,
         if before == style:
             return style
         value = audit.canonical(style.as_dict())
-        Meta.insert(key=META_KEY, value=value).on_conflict(
-            conflict_target=[Meta.key], update={Meta.value: value}).execute()
+        set_meta(META_KEY, value)
         writer = audit.AuditWriter(session.actor)
         writer.add("update", AUDIT_ENTITY, META_KEY, before.as_dict(), style.as_dict())
         writer.flush()

@@ -137,6 +137,19 @@ class Meta(BaseModel):
     value = TextField()
 
 
+def get_meta(key: str) -> str | None:
+    """One fact of the database (schema version, search index state, settings kept here)."""
+    row = Meta.get_or_none(Meta.key == key)
+    return row.value if row else None
+
+
+def set_meta(key: str, value: str) -> None:
+    """Write one fact, replacing its value. An upsert on the key, not SQLite's "INSERT OR
+    REPLACE", so the statement also runs on PostgreSQL."""
+    Meta.insert(key=key, value=value).on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: value}).execute()
+
+
 class Unit(Record):
     name = CharField(max_length=200)
     short_name = CharField(max_length=100, default="")

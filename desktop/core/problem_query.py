@@ -46,6 +46,8 @@ from desktop.core.models import (
     State,
     Unit,
     database,
+    get_meta,
+    set_meta,
 )
 
 SORT_KEYS = ("code", "unit", "description", "state", "kind", "due_date", "found_date",
@@ -151,21 +153,16 @@ def _rank(expression: Any, order: Sequence[Any]) -> Case:
 # -- text search ---------------------------------------------------------------------------
 
 
-def _meta(key: str) -> str | None:
-    row = Meta.get_or_none(Meta.key == key)
-    return row.value if row else None
-
-
 def search_index_ready() -> bool:
     """True when the trigram index exists and is current (not paused by a bulk load)."""
-    return _meta(SEARCH_KEY) == AVAILABLE and _meta(PAUSED_KEY) is None
+    return get_meta(SEARCH_KEY) == AVAILABLE and get_meta(PAUSED_KEY) is None
 
 
 def rebuild_search_index() -> None:
     """Fill ``problem_search`` and its trigram index from the base tables (after a bulk load,
     or to repair them). The text is the one v003's triggers build, written here as one join
     instead of a subquery per problem; v003 keeps its own copy because migrations are frozen."""
-    if _meta(SEARCH_KEY) != AVAILABLE:
+    if get_meta(SEARCH_KEY) != AVAILABLE:
         return
     sep = " || char(10) || "
     problem_text = sep.join(f"ifnull(p.{c}, '')" for c in
@@ -187,7 +184,7 @@ def rebuild_search_index() -> None:
 def resume_search_index() -> None:
     """Rebuild the index and let its triggers run again: the end of a bulk load, or the
     repair of a database whose bulk load died half-way."""
-    if _meta(SEARCH_KEY) != AVAILABLE:
+    if get_meta(SEARCH_KEY) != AVAILABLE:
         return
     with database.atomic():
         rebuild_search_index()
@@ -203,12 +200,11 @@ def search_index_paused() -> Iterator[None]:
     half-way leaves a database whose searches fall back to the base tables, still right,
     until ``resume_search_index`` runs (the next bulk load does it).
     """
-    if _meta(SEARCH_KEY) != AVAILABLE:
+    if get_meta(SEARCH_KEY) != AVAILABLE:
         yield
         return
     with database.atomic():
-        Meta.insert(key=PAUSED_KEY, value="1").on_conflict(
-            conflict_target=[Meta.key], update={Meta.value: "1"}).execute()
+        set_meta(PAUSED_KEY, "1")
     try:
         yield
     finally:
